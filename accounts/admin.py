@@ -1,0 +1,81 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import (
+    ApiToken,
+    AttachmentRequest,
+    Membership,
+    SecurityEvent,
+    Service,
+    Structure,
+    User,
+)
+
+
+class SecurityEventInline(admin.TabularInline):
+    model = SecurityEvent
+    fk_name = "user"
+    extra = 0
+    can_delete = False
+    readonly_fields = ["kind", "at", "ip", "user_agent", "detail", "actor"]
+    ordering = ["-at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "kind", "is_active", "is_staff"]
+    list_filter = ["kind", "is_active", "is_staff"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password", "kind"]}),
+        (_("Identité"), {"fields": ["first_name", "last_name", "phone", "language"]}),
+        (_("Droits"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined", "last_api_use"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    inlines = [SecurityEventInline]
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "kind", "ip", "detail"]
+    list_filter = ["kind"]
+    search_fields = ["user__email", "detail"]
+    readonly_fields = ["user", "kind", "at", "ip", "user_agent", "detail", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ServiceInline(admin.TabularInline):
+    model = Service
+    extra = 0
+    can_delete = False
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    raw_id_fields = ["user"]
+    filter_horizontal = ["services"]
+
+
+@admin.register(Structure)
+class StructureAdmin(admin.ModelAdmin):
+    list_display = ["name", "identifier", "kind", "principal_manager", "is_active"]
+    list_filter = ["kind", "id_type", "is_active"]
+    search_fields = ["name", "identifier"]
+    raw_id_fields = ["principal_manager"]
+    inlines = [ServiceInline, MembershipInline]
+
+
+admin.site.register(AttachmentRequest)
+admin.site.register(ApiToken)

@@ -1,0 +1,60 @@
+"""API authentication: hashed bearer tokens, or a browser session that has passed the second factor."""
+
+import hashlib
+import secrets
+
+from django.utils import timezone
+from rest_framework import authentication, exceptions
+
+TOKEN_PREFIX = "chor_"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+class TokenAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Bearer <token>` (or `Token <token>`)."""
+
+    keywords = ("bearer", "token")
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].decode(errors="replace").lower() not in self.keywords:
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed("En-tête Authorization invalide.")
+        from accounts.models import ApiToken
+
+        raw = header[1].decode(errors="replace")
+        token = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if token is None:
+            raise exceptions.AuthenticationFailed("Jeton invalide ou révoqué.")
+        now = timezone.now()
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        type(token.user).objects.filter(pk=token.user_id).update(last_api_use=now)
+        return token.user, token
+
+    def authenticate_header(self, request):
+        return "Bearer"
+
+
+class VerifiedSessionAuthentication(authentication.SessionAuthentication):
+    """A session counts only once the second factor has been verified."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        user = request._request.user
+        if not (hasattr(user, "is_verified") and user.is_verified()):
+            return None
+        return result

@@ -1,0 +1,310 @@
+"""People, structures, services, attachments and the security journal."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import identifiers
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True, is_active=True)
+        return self._create(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person, or a technical account used by software through the API only."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Personne")
+        TECHNICAL = "technical", _("Compte technique")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(_("adresse e-mail"), unique=True)
+    first_name = models.CharField(_("prénom"), max_length=150, blank=True)
+    last_name = models.CharField(_("nom"), max_length=150, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    language = models.CharField(_("langue"), max_length=8, choices=settings.LANGUAGES, default="fr")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PERSON)
+    is_active = models.BooleanField(_("actif"), default=True)
+    is_staff = models.BooleanField(_("support plateforme"), default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+    last_api_use = models.DateTimeField(null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name or self.email
+
+    @property
+    def is_technical(self):
+        return self.kind == self.Kind.TECHNICAL
+
+
+class Structure(models.Model):
+    """A public entity (recipient of invoices) or a private company (supplier)."""
+
+    class IdType(models.TextChoices):
+        SIRET = "siret", _("SIRET")
+        EU_VAT = "tva_ue", _("N° de TVA intracommunautaire (hors France)")
+        NON_EU = "hors_ue", _("Identifiant hors UE")
+        RIDET = "ridet", _("RIDET (Nouvelle-Calédonie)")
+        TAHITI = "tahiti", _("Numéro TAHITI")
+        PRIVATE_PERSON = "particulier", _("Particulier")
+
+    class Kind(models.TextChoices):
+        PUBLIC = "public", _("Entité publique")
+        PRIVATE = "private", _("Entreprise privée")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
+    id_type = models.CharField(_("type d'identifiant"), max_length=16, choices=IdType.choices, default=IdType.SIRET)
+    identifier = models.CharField(_("identifiant"), max_length=40)
+    name = models.CharField(_("raison sociale"), max_length=200)
+    address = models.TextField(_("adresse"), blank=True)
+    country = models.CharField(_("pays"), max_length=2, default="FR")
+    vat_number = models.CharField(_("n° TVA"), max_length=20, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    principal_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="principal_of",
+        verbose_name=_("gestionnaire principal"),
+        help_text=_("Exactement un par structure : une seule colonne non nulle le garantit en base."),
+    )
+    # Routing parameters used at deposit (public structures).
+    code_service_obligatoire = models.BooleanField(_("code service obligatoire"), default=False)
+    engagement_obligatoire = models.BooleanField(_("numéro d'engagement obligatoire"), default=False)
+    service_ou_engagement_obligatoire = models.BooleanField(
+        _("code service ou numéro d'engagement obligatoire"), default=False
+    )
+    gestion_mise_en_paiement = models.BooleanField(_("gestion du statut mise en paiement"), default=False)
+    ctc_rules_as_errors = models.BooleanField(
+        _("règles de la réforme 2026 bloquantes"),
+        default=False,
+        help_text=_("Les règles BR-FR refusent la facture au lieu d'avertir."),
+    )
+    # PES V2 parameters (DGFiP Hélios), required before a first export.
+    pes_id_post = models.CharField(_("poste comptable (IdPost)"), max_length=6, blank=True)
+    pes_cod_col = models.CharField(_("code collectivité (CodCol)"), max_length=3, blank=True)
+    pes_cod_bud = models.CharField(_("code budget (CodBud)"), max_length=2, blank=True)
+    pes_libelle_col_bud = models.CharField(_("libellé collectivité/budget"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("structure")
+        constraints = [
+            models.UniqueConstraint(fields=["id_type", "identifier"], name="structure_identifier_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.identifier})"
+
+    @property
+    def is_public(self):
+        return self.kind == self.Kind.PUBLIC
+
+    @property
+    def siren(self):
+        return identifiers.siren_of(self.identifier) if self.id_type == self.IdType.SIRET else ""
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        error = identifiers.check(self.id_type, self.identifier, country=self.country)
+        if error:
+            raise ValidationError({"identifier": error})
+
+
+class Service(models.Model):
+    """A service of a public structure, named by its code on invoices (BT-10)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="services")
+    code = models.CharField(_("code service"), max_length=100)
+    name = models.CharField(_("libellé"), max_length=200)
+    is_active = models.BooleanField(_("actif"), default=True)
+    engagement_obligatoire = models.BooleanField(_("numéro d'engagement obligatoire"), default=False)
+
+    class Meta:
+        verbose_name = _("service")
+        constraints = [models.UniqueConstraint(fields=["structure", "code"], name="service_code_unique")]
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} — {self.name}"
+
+    def delete(self, *args, **kwargs):
+        # Invoices may refer to a service by its code: deactivate it instead.
+        raise models.ProtectedError(_("Un service ne se supprime pas : désactivez-le."), {self})
+
+
+class Membership(models.Model):
+    """A user's attachment to a structure, with the role and rights held there.
+
+    The principal manager also has a membership (role manager); the principal role itself is
+    `Structure.principal_manager`.
+    """
+
+    class Role(models.TextChoices):
+        MANAGER = "gestionnaire", _("Gestionnaire")
+        USER = "utilisateur", _("Utilisateur")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rôle"), max_length=16, choices=Role.choices, default=Role.USER)
+    is_active = models.BooleanField(_("active"), default=True)
+    can_deposit = models.BooleanField(_("dépôt de factures"), default=True)
+    can_triage = models.BooleanField(_("traitement des factures reçues"), default=True)
+    can_export_pes = models.BooleanField(_("export PES"), default=False)
+    can_admin = models.BooleanField(_("administration de la structure"), default=False)
+    services = models.ManyToManyField(
+        Service, blank=True, related_name="members", help_text=_("Vide : tous les services de la structure.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rattachement")
+        constraints = [models.UniqueConstraint(fields=["user", "structure"], name="membership_unique")]
+
+    def __str__(self):
+        return f"{self.user} @ {self.structure}"
+
+    @property
+    def is_principal(self):
+        return self.structure.principal_manager_id == self.user_id
+
+    @property
+    def is_manager(self):
+        return self.is_active and (self.role == self.Role.MANAGER or self.is_principal)
+
+
+class AttachmentRequest(models.Model):
+    """A user's request to be attached to an existing structure."""
+
+    class Status(models.TextChoices):
+        PENDING = "en_attente", _("En attente")
+        ACCEPTED = "acceptee", _("Acceptée")
+        REFUSED = "refusee", _("Refusée")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attachment_requests")
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="attachment_requests")
+    message = models.TextField(_("message"), blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(_("motif"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("demande de rattachement")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "structure"], condition=Q(status="en_attente"), name="one_pending_request"
+            )
+        ]
+
+
+class SecurityEvent(models.Model):
+    """The security journal: what happened to an account, for its owner and for support."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Connexion")
+        LOGIN_FAILED = "login_failed", _("Échec de connexion")
+        OTP_FAILED = "otp_failed", _("Code de second facteur refusé")
+        OTP_SENT = "otp_sent", _("Code envoyé par e-mail")
+        LOGOUT = "logout", _("Déconnexion")
+        FACTOR_ADDED = "factor_added", _("Facteur ajouté")
+        FACTOR_REMOVED = "factor_removed", _("Facteur retiré")
+        RECOVERY_CODES = "recovery_codes", _("Codes de secours générés")
+        RECOVERY_USED = "recovery_used", _("Code de secours utilisé")
+        EMAIL_CHANGE_REQUESTED = "email_change_requested", _("Changement d'e-mail demandé")
+        EMAIL_CHANGED = "email_changed", _("E-mail modifié")
+        PASSWORD_CHANGED = "password_changed", _("Mot de passe modifié")
+        TOKEN_CREATED = "token_created", _("Jeton d'API créé")
+        TOKEN_REVOKED = "token_revoked", _("Jeton d'API révoqué")
+        PRINCIPAL_TRANSFER = "principal_transfer", _("Transfert du rôle de gestionnaire principal")
+        EXPORT_DOWNLOAD = "export_download", _("Téléchargement d'un export")
+        OTHER = "other", _("Autre")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="security_events")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    detail = models.CharField(max_length=500, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("événement de sécurité")
+        ordering = ["-at"]
+
+
+class ApiToken(models.Model):
+    """A personal or technical-account API token; only its SHA-256 is stored."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("nom"), max_length=100)
+    prefix = models.CharField(max_length=12, help_text=_("Début du jeton, pour le reconnaître."))
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("jeton d'API")
+
+
+class PendingEmailChange(models.Model):
+    """A login e-mail change waiting for confirmation from the new address."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_changes")
+    new_email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)

@@ -1,0 +1,8 @@
+from django.urls import include, path
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", include("accounts.urls_auth")),
+    path("", include("accounts.urls_structures")),
+]

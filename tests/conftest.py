@@ -1,0 +1,89 @@
+"""Shared personas and helpers for the test suite."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import Membership
+from tests.factories import MembershipFactory, PublicStructureFactory, ServiceFactory, StructureFactory, UserFactory
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+SHARED_DIR = REPO_DIR.parent / "shared"
+PASSWORD = "correct horse battery staple"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared/, or a skip with a clear message when it is absent."""
+    path = SHARED_DIR.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"../shared/{'/'.join(parts)} is absent: this test needs the shared third-party material")
+    return path
+
+
+def verified_client(client, user):
+    """A test client logged in with password and a confirmed TOTP device (second factor passed)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="Test app", confirmed=True
+    )
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def supplier_structure(db):
+    return StructureFactory(name="Fournisseur SARL")
+
+
+@pytest.fixture
+def public_structure(db):
+    return PublicStructureFactory(name="Commune de Test")
+
+
+@pytest.fixture
+def service(public_structure):
+    return ServiceFactory(structure=public_structure, code="SERV01", name="Services techniques")
+
+
+@pytest.fixture
+def supplier(supplier_structure):
+    """A supplier user (the principal manager of the supplier company)."""
+    return supplier_structure.principal_manager
+
+
+@pytest.fixture
+def accountant(public_structure):
+    """A public-entity accountant with triage and PES export rights on every service."""
+    return MembershipFactory(
+        structure=public_structure, role=Membership.Role.USER, can_triage=True, can_export_pes=True
+    ).user
+
+
+@pytest.fixture
+def outsider(db):
+    """A user of another structure."""
+    return StructureFactory(name="Autre structure").principal_manager
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def verified(client):
+    return lambda user: verified_client(client, user)
+
+
+def pytest_report_header(config):
+    return f"database: {os.environ.get('DATABASE_URL', 'sqlite (default)')}"
