@@ -123,7 +123,7 @@ class Structure(models.Model):
         help_text=_("Les règles BR-FR refusent la facture au lieu d'avertir."),
     )
     # PES V2 parameters (DGFiP Hélios), required before a first export.
-    pes_id_post = models.CharField(_("poste comptable (IdPost)"), max_length=6, blank=True)
+    pes_id_post = models.CharField(_("poste comptable (IdPost)"), max_length=7, blank=True)
     pes_cod_col = models.CharField(_("code collectivité (CodCol)"), max_length=3, blank=True)
     pes_cod_bud = models.CharField(_("code budget (CodBud)"), max_length=2, blank=True)
     pes_libelle_col_bud = models.CharField(_("libellé collectivité/budget"), max_length=100, blank=True)

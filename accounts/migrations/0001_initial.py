@@ -109,7 +109,7 @@ class Migration(migrations.Migration):
                 ('service_ou_engagement_obligatoire', models.BooleanField(default=False, verbose_name="code service ou numéro d'engagement obligatoire")),
                 ('gestion_mise_en_paiement', models.BooleanField(default=False, verbose_name='gestion du statut mise en paiement')),
                 ('ctc_rules_as_errors', models.BooleanField(default=False, help_text="Les règles BR-FR refusent la facture au lieu d'avertir.", verbose_name='règles de la réforme 2026 bloquantes')),
-                ('pes_id_post', models.CharField(blank=True, max_length=6, verbose_name='poste comptable (IdPost)')),
+                ('pes_id_post', models.CharField(blank=True, max_length=7, verbose_name='poste comptable (IdPost)')),
                 ('pes_cod_col', models.CharField(blank=True, max_length=3, verbose_name='code collectivité (CodCol)')),
                 ('pes_cod_bud', models.CharField(blank=True, max_length=2, verbose_name='code budget (CodBud)')),
                 ('pes_libelle_col_bud', models.CharField(blank=True, max_length=100, verbose_name='libellé collectivité/budget')),

@@ -1,0 +1,144 @@
+"""The demo world loaded by `manage.py load_demo` (demo only: these secrets are public)."""
+
+import base64
+
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import Membership, Service, Structure, User
+
+DEMO_PASSWORD = "chorale-demo-2026"
+
+# persona -> (e-mail, base32 TOTP secret to type into an authenticator app)
+DEMO_USERS = {
+    "supplier": ("fournisseur@chorale.demo", "MZXXK4TONFZXGZLVOIWWG2DPOJQWYZJN"),
+    "accountant": ("comptable@chorale.demo", "MNXW24DUMFRGYZJNMNUG64TBNRSS2ZDF"),
+    "manager": ("gestionnaire@chorale.demo", "M5SXG5DJN5XG4YLJOJSS2Y3IN5ZGC3DF"),
+    "support": ("support@chorale.demo", "ON2XA4DPOJ2C2Y3IN5ZGC3DFFVSGK3LP"),
+    "supplier2": ("commercial@infoserv.chorale.demo", "MNXW23LFOJRWSYLMFVRWQ33SMFWGKLJS"),
+}
+
+VILLEBELLE_SIRET = "21350001000011"
+SYNDICAT_SIRET = "25690002000015"
+DURAND_SIRET = "41234567800012"
+INFOSERV_SIRET = "52345678900016"
+
+_NAMES = {
+    "supplier": ("Camille", "Durand"),
+    "accountant": ("Dominique", "Martin"),
+    "manager": ("Claude", "Bernard"),
+    "support": ("Sacha", "Support"),
+    "supplier2": ("Alex", "Petit"),
+}
+
+
+def _user(persona: str) -> User:
+    email, secret = DEMO_USERS[persona]
+    first, last = _NAMES[persona]
+    user, _ = User.objects.get_or_create(email=email, defaults={"first_name": first, "last_name": last})
+    user.set_password(DEMO_PASSWORD)
+    user.is_active = True
+    if persona == "support":
+        user.is_staff = user.is_superuser = True
+    user.save()
+    key = base64.b32decode(secret).hex()
+    TOTPDevice.objects.filter(user=user).exclude(key=key).delete()
+    TOTPDevice.objects.get_or_create(user=user, key=key, defaults={"name": "Application de démonstration", "confirmed": True})
+    return user
+
+
+def _structure(identifier: str, principal: User, **fields) -> Structure:
+    structure, _ = Structure.objects.update_or_create(
+        id_type=Structure.IdType.SIRET, identifier=identifier, defaults={"principal_manager": principal, **fields}
+    )
+    Membership.objects.update_or_create(
+        user=principal,
+        structure=structure,
+        defaults={
+            "role": Membership.Role.MANAGER,
+            "is_active": True,
+            "can_admin": True,
+            "can_deposit": True,
+            "can_triage": True,
+            "can_export_pes": structure.is_public,
+        },
+    )
+    return structure
+
+
+@transaction.atomic
+def load_people_and_structures() -> dict:
+    """Users, structures, services and attachments; idempotent."""
+    users = {persona: _user(persona) for persona in DEMO_USERS}
+    villebelle = _structure(
+        VILLEBELLE_SIRET,
+        users["manager"],
+        kind=Structure.Kind.PUBLIC,
+        name="Commune de Villebelle",
+        address="1 place de la Mairie, 13999 Villebelle",
+        code_service_obligatoire=True,
+        engagement_obligatoire=True,
+        gestion_mise_en_paiement=True,
+        pes_id_post="013000",
+        pes_cod_col="123",
+        pes_cod_bud="01",
+        pes_libelle_col_bud="VILLEBELLE BUDGET PRINCIPAL",
+    )
+    syndicat = _structure(
+        SYNDICAT_SIRET,
+        users["manager"],
+        kind=Structure.Kind.PUBLIC,
+        name="Syndicat des eaux du Val",
+        address="12 route du Barrage, 69999 Val-sur-Rhône",
+        pes_id_post="069000",
+        pes_cod_col="456",
+        pes_cod_bud="02",
+        pes_libelle_col_bud="SYNDICAT EAUX DU VAL",
+    )
+    durand = _structure(
+        DURAND_SIRET,
+        users["supplier"],
+        kind=Structure.Kind.PRIVATE,
+        name="Atelier Durand SARL",
+        address="8 rue des Artisans, 13100 Aix-en-Provence",
+        vat_number="FR32412345678",
+    )
+    infoserv = _structure(
+        INFOSERV_SIRET,
+        users["supplier2"],
+        kind=Structure.Kind.PRIVATE,
+        name="Informatique Services SAS",
+        address="40 avenue du Numérique, 69003 Lyon",
+        vat_number="FR44523456789",
+    )
+    services = {}
+    for structure, code, name in [
+        (villebelle, "VOIRIE", "Voirie et espaces verts"),
+        (villebelle, "ECOLES", "Écoles et restauration scolaire"),
+        (villebelle, "CULTURE", "Culture et médiathèque"),
+        (syndicat, "EXPLOITATION", "Exploitation du réseau"),
+    ]:
+        services[code], _ = Service.objects.update_or_create(
+            structure=structure, code=code, defaults={"name": name, "is_active": True}
+        )
+    for structure in (villebelle, syndicat):
+        Membership.objects.update_or_create(
+            user=users["accountant"],
+            structure=structure,
+            defaults={
+                "role": Membership.Role.USER,
+                "is_active": True,
+                "can_deposit": False,
+                "can_triage": True,
+                "can_export_pes": True,
+                "can_admin": False,
+            },
+        )
+    return {
+        "users": users,
+        "villebelle": villebelle,
+        "syndicat": syndicat,
+        "durand": durand,
+        "infoserv": infoserv,
+        "services": services,
+    }
