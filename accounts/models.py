@@ -126,7 +126,7 @@ class Structure(models.Model):
     pes_id_post = models.CharField(_("poste comptable (IdPost)"), max_length=7, blank=True)
     pes_cod_col = models.CharField(_("code collectivité (CodCol)"), max_length=3, blank=True)
     pes_cod_bud = models.CharField(_("code budget (CodBud)"), max_length=2, blank=True)
-    pes_libelle_col_bud = models.CharField(_("libellé collectivité/budget"), max_length=100, blank=True)
+    pes_libelle_col_bud = models.CharField(_("libellé collectivité/budget"), max_length=38, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -308,3 +308,60 @@ class PendingEmailChange(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+
+
+# --- Second factor: recovery codes (see accounts/twofactor.py) ---------------------------------------------
+
+from django_otp.models import Device, ThrottlingMixin  # noqa: E402
+
+
+class RecoveryCodeDevice(ThrottlingMixin, Device):
+    """The user's set of single-use recovery codes, as one django-otp device.
+
+    django-otp's StaticToken keeps short codes in clear; here each code carries 120 random bits and only its
+    SHA-256 is stored, so a database leak does not hand out second factors.
+    """
+
+    class Meta(Device.Meta):
+        verbose_name = _("codes de secours")
+        verbose_name_plural = _("codes de secours")
+
+    def get_throttle_factor(self):
+        return getattr(settings, "OTP_RECOVERY_THROTTLE_FACTOR", 1)
+
+    def verify_token(self, token):
+        from accounts import twofactor
+
+        allowed, _info = self.verify_is_allowed()
+        if not allowed:
+            return False
+        code_hash = twofactor.hash_recovery_code(token)
+        now = timezone.now()
+        # A conditional update consumes the code at most once, even with two requests racing.
+        used = code_hash is not None and bool(
+            self.codes.filter(code_hash=code_hash, used_at__isnull=True).update(used_at=now)
+        )
+        if used:
+            self.throttle_reset(commit=True)
+        else:
+            self.throttle_increment(commit=True)
+        return used
+
+    @property
+    def remaining(self):
+        return self.codes.filter(used_at__isnull=True).count()
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(
+        max_length=64, help_text=_("SHA-256 du code normalisé ; le code lui-même n'est pas conservé.")
+    )
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("code de secours")
+        constraints = [models.UniqueConstraint(fields=["device", "code_hash"], name="recovery_code_unique")]
+
+    def __str__(self):
+        return f"{self.code_hash[:8]}… ({'utilisé' if self.used_at else 'disponible'})"

@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
                 ('pes_id_post', models.CharField(blank=True, max_length=7, verbose_name='poste comptable (IdPost)')),
                 ('pes_cod_col', models.CharField(blank=True, max_length=3, verbose_name='code collectivité (CodCol)')),
                 ('pes_cod_bud', models.CharField(blank=True, max_length=2, verbose_name='code budget (CodBud)')),
-                ('pes_libelle_col_bud', models.CharField(blank=True, max_length=100, verbose_name='libellé collectivité/budget')),
+                ('pes_libelle_col_bud', models.CharField(blank=True, max_length=38, verbose_name='libellé collectivité/budget')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('principal_manager', models.ForeignKey(help_text='Exactement un par structure : une seule colonne non nulle le garantit en base.', on_delete=django.db.models.deletion.PROTECT, related_name='principal_of', to=settings.AUTH_USER_MODEL, verbose_name='gestionnaire principal')),
             ],
