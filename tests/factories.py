@@ -16,9 +16,11 @@ _siret_counter = itertools.count(1)
 
 
 def make_siret(seed: int | None = None) -> str:
-    """A valid SIRET (Luhn key) distinct for each call."""
+    """A valid SIRET distinct for each call: a SIREN with its Luhn key, then the SIRET key over SIREN + NIC."""
     n = next(_siret_counter) if seed is None else seed
-    base = f"{(n * 7919) % 10**13:013d}"
+    siren8 = f"{(n * 7919) % 10**8:08d}"
+    siren = siren8 + luhn.calc_check_digit(siren8)
+    base = siren + f"{n % 10000:04d}"
     return base + luhn.calc_check_digit(base)
 
 
