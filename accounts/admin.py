@@ -79,3 +79,4 @@ class StructureAdmin(admin.ModelAdmin):
 
 admin.site.register(AttachmentRequest)
 admin.site.register(ApiToken)
+from accounts import admin_principal  # noqa: E402,F401

@@ -43,13 +43,17 @@ def _user(persona: str) -> User:
     user.save()
     key = base64.b32decode(secret).hex()
     TOTPDevice.objects.filter(user=user).exclude(key=key).delete()
-    TOTPDevice.objects.get_or_create(user=user, key=key, defaults={"name": "Application de démonstration", "confirmed": True})
+    TOTPDevice.objects.get_or_create(
+        user=user, key=key, defaults={"name": "Application de démonstration", "confirmed": True}
+    )
     return user
 
 
 def _structure(identifier: str, principal: User, **fields) -> Structure:
     structure, _ = Structure.objects.update_or_create(
-        id_type=Structure.IdType.SIRET, identifier=identifier, defaults={"principal_manager": principal, **fields}
+        id_type=Structure.IdType.SIRET,
+        identifier=identifier,
+        defaults={"principal_manager": principal, **fields},
     )
     Membership.objects.update_or_create(
         user=principal,

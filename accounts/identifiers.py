@@ -1,17 +1,61 @@
-"""Identifier checks for structures, on python-stdnum (pure, no Django)."""
+"""Identifier checks for structures, on python-stdnum (pure, no Django).
+
+`check` returns a message (French, marked for translation: callers pass it through `gettext`) or None.
+SIRET: 14 digits with the Luhn key (stdnum also knows La Poste's establishments, whose key is the sum of
+the digits modulo 5), the SIREN being its first nine digits. EU VAT numbers are checked by stdnum per
+country; France is left out because a French company identifies itself by its SIRET. RIDET and TAHITI
+numbers have no public check digit: only their shape is checked.
+"""
+
+import re
 
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret as fr_siret
 
+SIRET = "siret"
+EU_VAT = "tva_ue"
+NON_EU = "hors_ue"
+RIDET = "ridet"
+TAHITI = "tahiti"
+PRIVATE_PERSON = "particulier"
+ID_TYPES = (SIRET, EU_VAT, NON_EU, RIDET, TAHITI, PRIVATE_PERSON)
+MAX_LENGTH = 40
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for extraction by makemessages without importing Django."""
+    return message
+
+
+REQUIRED = gettext_noop("L'identifiant est obligatoire.")
+SIRET_LENGTH = gettext_noop("Un SIRET compte 14 chiffres.")
+SIRET_KEY = gettext_noop("Ce SIRET est invalide (clé de contrôle de Luhn).")
+VAT_FRENCH = gettext_noop("Une entreprise française s'identifie par son SIRET.")
+VAT_INVALID = gettext_noop("Ce numéro de TVA intracommunautaire est invalide.")
+RIDET_SHAPE = gettext_noop(
+    "Un RIDET compte 6 ou 7 chiffres, suivis des 3 chiffres de l'établissement le cas échéant."
+)
+TAHITI_SHAPE = gettext_noop(
+    "Un numéro TAHITI compte 6 caractères, suivis des 3 chiffres de l'établissement le cas échéant."
+)
+TOO_LONG = gettext_noop("Identifiant trop long (40 caractères au plus).")
+BAD_CHARACTERS = gettext_noop("L'identifiant contient des caractères non admis.")
+UNKNOWN_TYPE = gettext_noop("Type d'identifiant inconnu.")
+
+_RIDET = re.compile(r"\d{6,7}(\d{3})?")
+_TAHITI = re.compile(r"[A-Z0-9]{6}(\d{3})?")
+_FREE_FORM = re.compile(r"[\w][\w .\-/]*")
+
 
 def normalise(id_type: str, value: str) -> str:
+    """The stored form: separators removed for numbers that have none, surrounding spaces stripped."""
     value = (value or "").strip()
-    if id_type in ("siret", "tahiti", "ridet"):
+    if id_type in (SIRET, TAHITI, RIDET):
         return "".join(ch for ch in value if ch.isalnum()).upper()
-    if id_type == "tva_ue":
+    if id_type == EU_VAT:
         return eu_vat.compact(value)
-    return value
+    return " ".join(value.split())
 
 
 def is_valid_siret(value: str) -> bool:
@@ -19,34 +63,42 @@ def is_valid_siret(value: str) -> bool:
 
 
 def siren_of(siret: str) -> str:
+    """The SIREN (company) of a valid SIRET (establishment), or ''."""
     return fr_siret.to_siren(siret) if is_valid_siret(siret) else ""
 
 
 def check(id_type: str, value: str, *, country: str = "FR") -> str | None:
-    """Return a French error message, or None when the identifier is well formed."""
+    """Return an error message, or None when the identifier is well formed (after `normalise`)."""
     value = normalise(id_type, value)
     if not value:
-        return "L'identifiant est obligatoire."
-    if id_type == "siret":
+        return REQUIRED
+    if len(value) > MAX_LENGTH:
+        return TOO_LONG
+    if id_type == SIRET:
         if not value.isdigit() or len(value) != 14:
-            return "Un SIRET compte 14 chiffres."
+            return SIRET_LENGTH
         try:
             fr_siret.validate(value)
         except StdnumError:
-            return "Ce SIRET est invalide (clé de contrôle de Luhn)."
+            return SIRET_KEY
         return None
-    if id_type == "tva_ue":
-        if value.upper().startswith("FR"):
-            return "Une entreprise française s'identifie par son SIRET."
-        return None if eu_vat.is_valid(value) else "Ce numéro de TVA intracommunautaire est invalide."
-    if id_type == "ridet":
-        digits = value[:7]
-        return None if digits.isdigit() and 6 <= len(value) <= 10 else "Un RIDET compte 7 chiffres (suivis de l'établissement)."
-    if id_type == "tahiti":
-        return None if len(value) in (6, 9) and value.isalnum() else "Un numéro TAHITI compte 6 caractères (9 avec l'établissement)."
-    if id_type in ("hors_ue", "particulier"):
-        return None if len(value) <= 40 else "Identifiant trop long (40 caractères au plus)."
-    return "Type d'identifiant inconnu."
+    if id_type == EU_VAT:
+        if value.startswith("FR"):
+            return VAT_FRENCH
+        return None if eu_vat.is_valid(value) else VAT_INVALID
+    if id_type == RIDET:
+        return None if _RIDET.fullmatch(value) else RIDET_SHAPE
+    if id_type == TAHITI:
+        return None if _TAHITI.fullmatch(value) else TAHITI_SHAPE
+    if id_type in (NON_EU, PRIVATE_PERSON):
+        return None if _FREE_FORM.fullmatch(value) else BAD_CHARACTERS
+    return UNKNOWN_TYPE
 
 
-__all__ = ["check", "is_valid_siret", "normalise", "siren_of"]
+def vat_country(value: str) -> str:
+    """The ISO country of an EU VAT number ('EL' is Greece: GR), or ''."""
+    prefix = eu_vat.compact(value or "")[:2]
+    return "GR" if prefix == "EL" else prefix if prefix.isalpha() else ""
+
+
+__all__ = ["ID_TYPES", "check", "is_valid_siret", "normalise", "siren_of", "vat_country"]

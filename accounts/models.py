@@ -96,7 +96,9 @@ class Structure(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
-    id_type = models.CharField(_("type d'identifiant"), max_length=16, choices=IdType.choices, default=IdType.SIRET)
+    id_type = models.CharField(
+        _("type d'identifiant"), max_length=16, choices=IdType.choices, default=IdType.SIRET
+    )
     identifier = models.CharField(_("identifiant"), max_length=40)
     name = models.CharField(_("raison sociale"), max_length=200)
     address = models.TextField(_("adresse"), blank=True)
@@ -227,7 +229,9 @@ class AttachmentRequest(models.Model):
         REFUSED = "refusee", _("Refusée")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attachment_requests")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attachment_requests"
+    )
     structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="attachment_requests")
     message = models.TextField(_("message"), blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
@@ -245,6 +249,9 @@ class AttachmentRequest(models.Model):
                 fields=["user", "structure"], condition=Q(status="en_attente"), name="one_pending_request"
             )
         ]
+
+    def __str__(self):
+        return f"{self.user} → {self.structure} ({self.get_status_display()})"
 
 
 class SecurityEvent(models.Model):
@@ -269,7 +276,9 @@ class SecurityEvent(models.Model):
         EXPORT_DOWNLOAD = "export_download", _("Téléchargement d'un export")
         OTHER = "other", _("Autre")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="security_events")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="security_events"
+    )
     kind = models.CharField(max_length=32, choices=Kind.choices)
     at = models.DateTimeField(default=timezone.now, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
@@ -282,6 +291,9 @@ class SecurityEvent(models.Model):
     class Meta:
         verbose_name = _("événement de sécurité")
         ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_kind_display()}"
 
 
 class ApiToken(models.Model):
@@ -299,6 +311,9 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("jeton d'API")
 
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
 
 class PendingEmailChange(models.Model):
     """A login e-mail change waiting for confirmation from the new address."""
@@ -308,6 +323,9 @@ class PendingEmailChange(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.user} → {self.new_email}"
 
 
 # --- Second factor: recovery codes (see accounts/twofactor.py) ---------------------------------------------

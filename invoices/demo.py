@@ -13,7 +13,7 @@ from invoices.models import Invoice
 from invoices.services import deposit_files
 from invoices.statuses import InvoiceStatus as S
 
-# number, supplier, recipient, service code, format, amount, days since delivery, statuses to walk (with extras)
+# number, supplier, recipient, service code, format, amount, days since delivery, statuses to walk
 _PLAN = [
     ("DUR-2026-001", "durand", "villebelle", "VOIRIE", "facturx", "1250.00", 3, []),
     ("DUR-2026-002", "durand", "villebelle", "ECOLES", "facturx", "480.00", 12, [S.PRISE_EN_COMPTE]),
@@ -57,9 +57,7 @@ def load_invoices(world: dict) -> int:
             engagement=f"EJ-2026-{index + 1:04d}" if code else None,
             amount=Decimal(amount),
         )
-        deposit = deposit_files(
-            depositors[supplier_key], [SimpleUploadedFile(name, data)], supplier=supplier
-        )
+        deposit = deposit_files(depositors[supplier_key], [SimpleUploadedFile(name, data)], supplier=supplier)
         invoice = Invoice.objects.filter(deposit_documents__deposit=deposit).first()
         if invoice is None:
             raise RuntimeError(f"demo invoice {number} was refused: {deposit.report}")
@@ -67,7 +65,12 @@ def load_invoices(world: dict) -> int:
         for target in walk:
             extra = {}
             if target == S.MANDATEE:
-                extra["mandat"] = {"exercice": 2026, "bordereau": "12", "numero": f"{300 + index}", "ligne": "1"}
+                extra["mandat"] = {
+                    "exercice": 2026,
+                    "bordereau": "12",
+                    "numero": f"{300 + index}",
+                    "ligne": "1",
+                }
             if target == S.SUSPENDUE:
                 extra.update(reason="JUSTIF_ABS", comment="Merci de joindre le bon de livraison signé.")
             invoice = lifecycle.set_status(invoice, target, actor=accountant, **extra)

@@ -25,7 +25,9 @@ class StoredFile(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     size = models.BigIntegerField()
     sha256 = models.CharField(max_length=64, db_index=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -43,7 +45,9 @@ class Deposit(models.Model):
         API = "api", _("API")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="deposits")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="deposits"
+    )
     supplier = models.ForeignKey(
         Structure, null=True, blank=True, on_delete=models.PROTECT, related_name="deposits"
     )
@@ -64,6 +68,9 @@ class Deposit(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"Dépôt {self.uuid} ({self.get_status_display()})"
+
 
 class DepositDocument(models.Model):
     """One file of a deposit and what validation said of it."""
@@ -78,19 +85,26 @@ class DepositDocument(models.Model):
         "Invoice", null=True, blank=True, on_delete=models.SET_NULL, related_name="deposit_documents"
     )
 
+    def __str__(self):
+        return f"{self.stored_file} ({self.format or '?'})"
+
 
 class Invoice(models.Model):
     """A delivered invoice and the data extracted from it."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.CharField(_("numéro"), max_length=100)
-    year = models.PositiveSmallIntegerField(_("année"), help_text=_("Année d'émission : le numéro est unique par fournisseur et par année."))
+    year = models.PositiveSmallIntegerField(
+        _("année"), help_text=_("Année d'émission : le numéro est unique par fournisseur et par année.")
+    )
     type_code = models.CharField(_("type"), max_length=3, default="380")
     format = models.CharField(max_length=16)
     profile = models.CharField(max_length=32, blank=True)
     supplier = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="invoices_sent")
     recipient = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="invoices_received")
-    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices")
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices"
+    )
     code_service = models.CharField(_("code service"), max_length=100, blank=True)
     engagement = models.CharField(_("numéro d'engagement"), max_length=100, blank=True)
     issue_date = models.DateField(_("date d'émission"))
@@ -108,11 +122,15 @@ class Invoice(models.Model):
     data = models.JSONField(_("données extraites"), default=dict, blank=True)
     original = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="invoices")
     deposited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(_("statut"), max_length=32, choices=InvoiceStatus.choices, default=InvoiceStatus.DEPOSEE)
+    status = models.CharField(
+        _("statut"), max_length=32, choices=InvoiceStatus.choices, default=InvoiceStatus.DEPOSEE
+    )
     status_changed_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=0, help_text=_("Incrémenté à chaque changement de statut."))
     delivered_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("Départ du délai global de paiement (remis à zéro à la complétion).")
+        null=True,
+        blank=True,
+        help_text=_("Départ du délai global de paiement (remis à zéro à la complétion)."),
     )
     # The mandat reference recorded when the invoice is mandated; the PES export links the PJ to it.
     mandat_exercice = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -126,7 +144,9 @@ class Invoice(models.Model):
         verbose_name = _("facture")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["supplier", "number", "year"], name="invoice_number_unique_per_year"),
+            models.UniqueConstraint(
+                fields=["supplier", "number", "year"], name="invoice_number_unique_per_year"
+            ),
         ]
         indexes = [
             models.Index(fields=["recipient", "status", "-created_at"]),
@@ -146,6 +166,9 @@ class InvoiceAttachment(models.Model):
     added_at = models.DateTimeField(auto_now_add=True)
     comment = models.TextField(blank=True)
 
+    def __str__(self):
+        return str(self.stored_file)
+
 
 class InvoiceEvent(models.Model):
     """One row of an invoice's history: every status change, who, when and why."""
@@ -153,7 +176,9 @@ class InvoiceEvent(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=32, choices=InvoiceStatus.choices, blank=True)
     to_status = models.CharField(max_length=32, choices=InvoiceStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
     reason = models.CharField(_("motif"), max_length=32, blank=True)
     comment = models.TextField(_("commentaire"), blank=True)
@@ -161,6 +186,9 @@ class InvoiceEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.invoice} {self.from_status or '∅'} → {self.to_status}"
 
 
 class PesExport(models.Model):
@@ -172,7 +200,9 @@ class PesExport(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="pes_exports")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     shape = models.CharField(max_length=16, choices=Shape.choices)
     report = models.JSONField(default=dict, blank=True)
@@ -180,6 +210,9 @@ class PesExport(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Export PES {self.uuid} ({self.structure})"
 
 
 class PesFile(models.Model):
@@ -192,6 +225,9 @@ class PesFile(models.Model):
     size = models.BigIntegerField()
     sha256 = models.CharField(max_length=64)
 
+    def __str__(self):
+        return self.nom_fic
+
 
 class PesExportItem(models.Model):
     """An invoice carried by an export; `reason` is set when it is a re-export."""
@@ -202,3 +238,38 @@ class PesExportItem(models.Model):
     id_unique = models.CharField(max_length=50)
     nom_pj = models.CharField(max_length=200)
     reason = models.TextField(blank=True)
+
+    def __str__(self):
+        return f"{self.nom_pj} ({self.id_unique})"
+
+
+class PesSigningCertificate(models.Model):
+    """A person's signing certificate (PKCS#12, eIDAS/RGS**) for the PES files of the structures it names.
+
+    A certificate belongs to the one person who holds the delegation: it signs only that person's exports,
+    for the structures listed here. The PKCS#12 and its password are stored encrypted (`invoices.pes_export`).
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pes_certificates"
+    )
+    structures = models.ManyToManyField(
+        Structure, related_name="pes_certificates", verbose_name=_("structures")
+    )
+    label = models.CharField(_("nom"), max_length=200)
+    subject = models.CharField(_("titulaire"), max_length=500)
+    issuer = models.CharField(_("émetteur"), max_length=500)
+    serial_number = models.CharField(max_length=100)
+    not_after = models.DateTimeField(_("valide jusqu'au"))
+    pkcs12_encrypted = models.BinaryField()
+    password_encrypted = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificat de signature PES")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.label} ({self.subject})"

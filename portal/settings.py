@@ -24,7 +24,9 @@ if PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 else:
-    SECRET_KEY = env.str("SECRET_KEY", default="local-dev-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz")
+    SECRET_KEY = env.str(
+        "SECRET_KEY", default="local-dev-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz"
+    )
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -135,7 +137,10 @@ MEDIA_URL = "/media-not-served/"
 _S3_BUCKET = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 STORAGES = {
     "default": (
-        {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {"bucket_name": _S3_BUCKET, "file_overwrite": False}}
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"bucket_name": _S3_BUCKET, "file_overwrite": False},
+        }
         if _S3_BUCKET
         else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     ),
@@ -150,7 +155,9 @@ STORAGES = {
 
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
-    default="django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+    default="django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
 )
 if "EMAIL_URL" in env.ENVIRON:
     vars().update(env.email("EMAIL_URL"))
@@ -194,6 +201,8 @@ SPECTACULAR_SETTINGS = {
         "UserKindEnum": "accounts.models.User.Kind",
         "StructureKindEnum": "accounts.models.Structure.Kind",
         "RightEnum": "accounts.access.RIGHTS",
+        "InvoiceStatusEnum": "invoices.statuses.InvoiceStatus",
+        "DepositStatusEnum": "invoices.statuses.DepositStatus",
     },
 }
 
@@ -221,7 +230,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 CHORALE_CEN_CII_XSLT = env.str(
     "CHORALE_CEN_CII_XSLT", default=str(BASE_DIR / ".artefacts" / "EN16931-CII-validation.xslt")
 )
-# PES V2: the DGFiP schema folder (the one holding PES_V2/Rev0/PES_Aller.xsd); every written file is checked when set.
+# PES V2: the DGFiP schema folder (holding PES_V2/Rev0/PES_Aller.xsd); every file written is checked when set.
 CHORALE_PES_XSD_DIR = env.str("CHORALE_PES_XSD_DIR", default="")
 CHORALE_PES_MAX_FILE_BYTES = env.int("CHORALE_PES_MAX_FILE_BYTES", default=50 * 1024 * 1024)
 

@@ -8,7 +8,13 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership
-from tests.factories import MembershipFactory, PublicStructureFactory, ServiceFactory, StructureFactory, UserFactory
+from tests.factories import (
+    MembershipFactory,
+    PublicStructureFactory,
+    ServiceFactory,
+    StructureFactory,
+    UserFactory,
+)
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 SHARED_DIR = REPO_DIR.parent / "shared"

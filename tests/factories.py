@@ -16,7 +16,7 @@ _siret_counter = itertools.count(1)
 
 
 def make_siret(seed: int | None = None) -> str:
-    """A valid SIRET distinct for each call: a SIREN with its Luhn key, then the SIRET key over SIREN + NIC."""
+    """A valid SIRET distinct for each call: SIREN with its Luhn key, then the SIRET key over SIREN + NIC."""
     n = next(_siret_counter) if seed is None else seed
     siren8 = f"{(n * 7919) % 10**8:08d}"
     siren = siren8 + luhn.calc_check_digit(siren8)
@@ -51,7 +51,11 @@ class StructureFactory(factory.django.DjangoModelFactory):
             Membership.objects.get_or_create(
                 user=obj.principal_manager,
                 structure=obj,
-                defaults={"role": Membership.Role.MANAGER, "can_admin": True, "can_export_pes": obj.is_public},
+                defaults={
+                    "role": Membership.Role.MANAGER,
+                    "can_admin": True,
+                    "can_export_pes": obj.is_public,
+                },
             )
 
 
@@ -117,7 +121,9 @@ class InvoiceFactory(factory.django.DjangoModelFactory):
     buyer_name = factory.LazyAttribute(lambda o: o.recipient.name)
     buyer_identifier = factory.LazyAttribute(lambda o: o.recipient.identifier)
     total_without_vat = factory.Faker("pydecimal", left_digits=5, right_digits=2, positive=True)
-    total_vat = factory.LazyAttribute(lambda o: (o.total_without_vat * 20 / 100).quantize(o.total_without_vat))
+    total_vat = factory.LazyAttribute(
+        lambda o: (o.total_without_vat * 20 / 100).quantize(o.total_without_vat)
+    )
     total_with_vat = factory.LazyAttribute(lambda o: o.total_without_vat + o.total_vat)
     amount_due = factory.LazyAttribute(lambda o: o.total_with_vat)
     original = factory.SubFactory(StoredFileFactory)

@@ -1,0 +1,233 @@
+"""Forms for structures, members, services, technical accounts and the principal-manager transfer.
+
+They only shape and pre-check input; the rules live in `accounts.services`, whose errors views put back
+on these forms (`add_service_error`).
+"""
+
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts import access, identifiers
+from accounts.models import Membership, Service, Structure, User
+
+RIGHT_CHOICES = [
+    (access.DEPOSIT, _("Dépôt de factures")),
+    (access.TRIAGE, _("Traitement des factures reçues")),
+    (access.EXPORT_PES, _("Export PES")),
+    (access.ADMIN, _("Administration de la structure")),
+]
+ROLE_CHOICES = [
+    (Membership.Role.USER, _("Utilisateur")),
+    (Membership.Role.MANAGER, _("Gestionnaire (secondaire)")),
+]
+
+
+def add_service_error(form: forms.Form, error) -> None:
+    """Put a `StructureError` next to the field it concerns, or at the top of the form."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+class IdentifierMixin:
+    def clean(self):
+        data = super().clean()
+        id_type, identifier = data.get("id_type"), data.get("identifier")
+        if id_type and identifier:
+            error = identifiers.check(id_type, identifier, country=data.get("country") or "FR")
+            if error:
+                self.add_error("identifier", gettext(error))
+            else:
+                data["identifier"] = identifiers.normalise(id_type, identifier)
+        return data
+
+
+class StructureCreateForm(IdentifierMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Type de structure"), choices=Structure.Kind.choices, widget=forms.RadioSelect
+    )
+    id_type = forms.ChoiceField(label=_("Type d'identifiant"), choices=Structure.IdType.choices)
+    identifier = forms.CharField(
+        label=_("Identifiant"), max_length=40, help_text=_("Pour un SIRET : 14 chiffres, espaces admis.")
+    )
+    name = forms.CharField(label=_("Raison sociale"), max_length=200)
+    address = forms.CharField(label=_("Adresse"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    country = forms.CharField(
+        label=_("Pays (code ISO)"),
+        max_length=2,
+        required=False,
+        help_text=_("Seulement pour un identifiant hors UE, par exemple CH ou US."),
+    )
+    vat_number = forms.CharField(label=_("N° de TVA intracommunautaire"), max_length=20, required=False)
+
+
+class AttachmentSearchForm(forms.Form):
+    """A lookup by exact identifier: no check digit is verified, the structure either exists or not."""
+
+    id_type = forms.ChoiceField(label=_("Type d'identifiant"), choices=Structure.IdType.choices)
+    identifier = forms.CharField(label=_("Identifiant de la structure"), max_length=40)
+
+
+class AttachmentRequestForm(forms.Form):
+    id_type = forms.ChoiceField(choices=Structure.IdType.choices, widget=forms.HiddenInput)
+    identifier = forms.CharField(max_length=40, widget=forms.HiddenInput)
+    message = forms.CharField(
+        label=_("Message aux gestionnaires"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Par exemple votre fonction et le service où vous travaillez."),
+    )
+
+
+class MembershipForm(forms.Form):
+    """Role, rights and (public structures) services of a member; also the acceptance of a request."""
+
+    role = forms.ChoiceField(label=_("Rôle"), choices=ROLE_CHOICES, initial=Membership.Role.USER)
+    rights = forms.MultipleChoiceField(
+        label=_("Droits"), choices=RIGHT_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    services = forms.ModelMultipleChoiceField(
+        label=_("Services accessibles"),
+        queryset=Service.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Aucun coché : tous les services de la structure."),
+    )
+
+    def __init__(self, *args, structure: Structure, technical: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if structure.is_public:
+            self.fields["services"].queryset = structure.services.all()
+        else:
+            del self.fields["services"]
+        if technical:
+            self.fields["role"].choices = ROLE_CHOICES[:1]
+
+    @staticmethod
+    def initial_for(membership: Membership) -> dict:
+        return {
+            "role": membership.role,
+            "rights": [right for right, field in access.RIGHT_FIELDS.items() if getattr(membership, field)],
+            "services": list(membership.services.all()),
+        }
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif du refus"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Le demandeur le recevra par e-mail."),
+    )
+
+
+class ServiceCreateForm(forms.Form):
+    code = forms.CharField(label=_("Code service"), max_length=100)
+    name = forms.CharField(label=_("Libellé"), max_length=200)
+    engagement_obligatoire = forms.BooleanField(label=_("Numéro d'engagement obligatoire"), required=False)
+
+
+class ServiceEditForm(forms.Form):
+    name = forms.CharField(label=_("Libellé"), max_length=200)
+    engagement_obligatoire = forms.BooleanField(label=_("Numéro d'engagement obligatoire"), required=False)
+    is_active = forms.BooleanField(
+        label=_("Actif"), required=False, help_text=_("Un service ne se supprime pas : désactivez-le.")
+    )
+
+
+class StructureDetailsForm(forms.Form):
+    name = forms.CharField(label=_("Raison sociale"), max_length=200)
+    address = forms.CharField(label=_("Adresse"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RoutingForm(forms.Form):
+    code_service_obligatoire = forms.BooleanField(label=_("Code service obligatoire"), required=False)
+    engagement_obligatoire = forms.BooleanField(label=_("Numéro d'engagement obligatoire"), required=False)
+    service_ou_engagement_obligatoire = forms.BooleanField(
+        label=_("Code service ou numéro d'engagement obligatoire"), required=False
+    )
+    gestion_mise_en_paiement = forms.BooleanField(
+        label=_("Gestion du statut « mise en paiement »"), required=False
+    )
+    ctc_rules_as_errors = forms.BooleanField(
+        label=_("Règles de la réforme 2026 bloquantes"),
+        required=False,
+        help_text=_("Les règles BR-FR refusent la facture au lieu d'avertir."),
+    )
+
+
+class PesForm(forms.Form):
+    id_post = forms.CharField(label=_("Poste comptable (IdPost)"), max_length=6, required=False)
+    cod_col = forms.CharField(label=_("Code collectivité (CodCol)"), max_length=3, required=False)
+    cod_bud = forms.CharField(label=_("Code budget (CodBud)"), max_length=2, required=False)
+    libelle_col_bud = forms.CharField(label=_("Libellé collectivité/budget"), max_length=100, required=False)
+
+
+class TechnicalAccountForm(forms.Form):
+    name = forms.CharField(
+        label=_("Nom du compte technique"), max_length=100, help_text=_("Par exemple le nom du logiciel.")
+    )
+    rights = forms.MultipleChoiceField(
+        label=_("Droits"), choices=RIGHT_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        name = obj.get_full_name()
+        return f"{name} <{obj.email}>" if name else obj.email
+
+
+def transfer_candidates(structures, actor: User):
+    """People actively attached to any of these structures, other than the actor."""
+    return (
+        User.objects.filter(
+            memberships__structure__in=structures,
+            memberships__is_active=True,
+            kind=User.Kind.PERSON,
+            is_active=True,
+        )
+        .exclude(pk=actor.pk)
+        .distinct()
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+class TransferToOneForm(forms.Form):
+    """Modes 1 and 2: some (or all) of my structures to one user."""
+
+    structures = forms.ModelMultipleChoiceField(
+        label=_("Structures à transférer"),
+        queryset=Structure.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    target = UserChoiceField(label=_("Nouveau gestionnaire principal"), queryset=User.objects.none())
+
+    def __init__(self, *args, principal_of, actor: User, all_structures: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.all_structures = all_structures
+        self.fields["structures"].queryset = principal_of
+        self.fields["target"].queryset = transfer_candidates(principal_of, actor)
+        if all_structures:
+            del self.fields["structures"]
+        self.principal_of = principal_of
+
+    def assignments(self) -> dict:
+        structures = self.principal_of if self.all_structures else self.cleaned_data["structures"]
+        return dict.fromkeys(structures, self.cleaned_data["target"])
+
+
+class TransferSplitForm(forms.Form):
+    """Mode 3: every one of my structures, each to a user of its own."""
+
+    def __init__(self, *args, principal_of, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.structures = list(principal_of)
+        for structure in self.structures:
+            self.fields[f"target_{structure.uuid}"] = UserChoiceField(
+                label=structure.name, queryset=transfer_candidates([structure], actor)
+            )
+
+    def assignments(self) -> dict:
+        return {s: self.cleaned_data[f"target_{s.uuid}"] for s in self.structures}

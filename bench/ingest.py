@@ -1,0 +1,227 @@
+"""Deposit throughput: N generated invoices of each format through the real deposit path, against the bare
+validation cost of the same files measured in the same run.
+
+    .venv/bin/python bench/ingest.py [--n 20 100] [--formats facturx cii ubl]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/ingest.py
+
+The deposit path is `invoices.services.deposit_files`, one deposit per invoice as a supplier would make
+them: reading, every validation layer (safe parsing, XSD, EN 16931 / Factur-X schematron, French CTC rules,
+Factur-X consistency), routing rules, storage of the original, the invoice row, its history and its
+delivery. The bare cost is `bench/ingest_bare.py`'s `bare_validate` (XML out of the PDF, XSD, schematron,
+nothing else). Each file is run through both, alternately, so that a busy machine slows both alike.
+
+The database is the bench's own: a temporary SQLite file, or, when DATABASE_URL points at PostgreSQL, a
+`chorale_bench_<pid>` database created next to it and dropped at the end. Peak memory is the process's
+resident set (one worker) after each N, which must not grow with N.
+"""
+
+import argparse
+import os
+import platform
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_DIR))
+
+FORMATS = ("facturx", "cii", "ubl")
+
+
+def _peak_rss_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _current_rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1024 / 1024
+
+
+class BenchDatabase:
+    """A throw-away database: a SQLite file in a temporary folder, or a PostgreSQL one made for the run."""
+
+    def __init__(self, url: str):
+        self.base_url = url
+        self.tmp = Path(tempfile.mkdtemp(prefix="chorale-bench-"))
+        self.pg_name = None
+        if url.startswith(("postgres://", "postgresql://")):
+            self.pg_name = f"chorale_bench_{os.getpid()}"
+            parts = urlsplit(url)
+            self.url = urlunsplit(parts._replace(path=f"/{self.pg_name}"))
+            self._pg(f'CREATE DATABASE "{self.pg_name}"')
+        else:
+            self.url = f"sqlite:///{self.tmp / 'bench.sqlite3'}"
+
+    @property
+    def label(self) -> str:
+        return "PostgreSQL" if self.pg_name else "SQLite"
+
+    def _pg(self, statement: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.base_url, autocommit=True) as connection:
+            connection.execute(statement)
+
+    def drop(self) -> None:
+        if self.pg_name:
+            from django.db import connections
+
+            connections.close_all()
+            self._pg(f'DROP DATABASE IF EXISTS "{self.pg_name}"')
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def setup_django(database: BenchDatabase) -> None:
+    os.environ["DATABASE_URL"] = database.url
+    os.environ["MEDIA_ROOT"] = str(database.tmp / "media")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # As in production: with DEBUG on, Django would also keep every SQL query in memory.
+    os.environ["DEBUG"] = "False"
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not database.pg_name:
+        # A SQLite deployment runs in WAL mode with synchronous=NORMAL (a commit is not an fsync); the
+        # default rollback journal would fsync on every commit and measure the disk, not the deposit path.
+        options = settings.DATABASES["default"].setdefault("OPTIONS", {})
+        options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def make_world():
+    from accounts.models import Membership, Service, Structure, User
+
+    supplier_user = User.objects.create_user("bench-supplier@chorale.test", "bench-password-123")
+    supplier = Structure.objects.create(
+        kind=Structure.Kind.PRIVATE,
+        identifier="12345678200010",
+        name="Fournisseur SARL",
+        principal_manager=supplier_user,
+    )
+    Membership.objects.create(user=supplier_user, structure=supplier, role=Membership.Role.MANAGER)
+    manager = User.objects.create_user("bench-buyer@chorale.test", "bench-password-123")
+    recipient = Structure.objects.create(
+        kind=Structure.Kind.PUBLIC,
+        identifier="98765432400019",
+        name="Commune de Test",
+        principal_manager=manager,
+        code_service_obligatoire=True,
+    )
+    Membership.objects.create(user=manager, structure=recipient, role=Membership.Role.MANAGER)
+    Service.objects.create(structure=recipient, code="SERV01", name="Services techniques")
+    return supplier_user
+
+
+def generate(kind: str, n: int, offset: int) -> list[bytes]:
+    from invoices.formats import samples
+
+    makers = {"facturx": samples.facturx_pdf, "cii": samples.cii_invoice, "ubl": samples.ubl_invoice}
+    return [makers[kind](number=f"BENCH-{kind}-{offset + i:06d}") for i in range(n)]
+
+
+class Clock:
+    """Wall-clock and CPU seconds spent inside `with clock:` blocks."""
+
+    def __init__(self):
+        self.wall = self.cpu = 0.0
+
+    def __enter__(self):
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+
+    def __exit__(self, *exc):
+        self.wall += time.perf_counter() - self._wall
+        self.cpu += time.process_time() - self._cpu
+
+
+def run(kind: str, documents: list[bytes], user) -> tuple[Clock, Clock]:
+    """Time bare validation and the deposit path on the same files, alternating between both."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from bench.ingest_bare import bare_validate
+    from invoices.models import Deposit
+    from invoices.services import deposit_files
+    from invoices.statuses import DepositStatus
+
+    bare, full = Clock(), Clock()
+    name = "facture.pdf" if kind == "facturx" else "facture.xml"
+    for data in documents:
+        with bare:
+            failed = bare_validate(data)
+        if failed:
+            raise SystemExit(f"bare validation failed on a generated {kind} invoice: {failed}")
+        upload = SimpleUploadedFile(name, data)
+        with full:
+            deposit = deposit_files(user, [upload], channel=Deposit.Channel.API)
+        if deposit.status != DepositStatus.INTEGRE:
+            findings = {f["rule"] for d in deposit.report["documents"] for f in d["findings"]}
+            raise SystemExit(f"the deposit of a generated {kind} invoice was refused: {findings}")
+    return bare, full
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, nargs="+", default=[20, 100], help="invoices per format, per run")
+    parser.add_argument("--formats", nargs="+", choices=FORMATS, default=list(FORMATS))
+    args = parser.parse_args(argv)
+
+    database = BenchDatabase(os.environ.get("DATABASE_URL", ""))
+    try:
+        setup_django(database)
+        from bench.ingest_bare import bare_validate
+        from invoices.formats import validate_document
+        from invoices.formats.model import DEFAULT_CEN_CII_XSLT
+        from invoices.models import Invoice
+        from invoices.validation import validation_config
+
+        user = make_world()
+        # Compile every stylesheet first: both paths are measured warm, as in a long-running worker.
+        for kind in args.formats:
+            warm = generate(kind, 1, 999_000)[0]
+            validate_document(warm, config=validation_config())
+            bare_validate(warm, DEFAULT_CEN_CII_XSLT)
+            run(kind, generate(kind, 2, 998_000), user)
+        print(
+            f"Chorale deposit benchmark: {database.label}, Python {platform.python_version()}, "
+            f"{os.cpu_count()} CPU(s) {platform.machine()}, load average {os.getloadavg()[0]:.1f}, "
+            "one worker process"
+        )
+        print(f"after warm-up: RSS {_current_rss_mb():.0f} MB, peak {_peak_rss_mb():.0f} MB")
+        header = (
+            f"{'N':>5} {'format':8} {'bare ms':>8} {'bare inv/s':>10} {'deposit ms':>10} "
+            f"{'deposit inv/s':>13} {'ratio':>6} {'cpu ratio':>9} {'peak RSS MB':>11}"
+        )
+        print(header)
+        print("-" * len(header))
+        offset = 0
+        for n in args.n:
+            for kind in args.formats:
+                documents = generate(kind, n, offset)
+                offset += n
+                bare, full = run(kind, documents, user)
+                print(
+                    f"{n:5} {kind:8} {bare.wall / n * 1000:8.1f} {n / bare.wall:10.1f} "
+                    f"{full.wall / n * 1000:10.1f} {n / full.wall:13.1f} {bare.wall / full.wall:5.2f}x "
+                    f"{bare.cpu / full.cpu:8.2f}x {_peak_rss_mb():11.0f}"
+                )
+        print(f"{Invoice.objects.count()} invoices deposited; RSS now {_current_rss_mb():.0f} MB")
+        print(
+            "ratio: deposit throughput / bare validation throughput, wall clock; "
+            "cpu ratio: the same in CPU time (steadier on a shared machine)."
+        )
+    finally:
+        database.drop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
