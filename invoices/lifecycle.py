@@ -391,7 +391,7 @@ def _check_reason(transition: Transition, reason: str, comment: str) -> None:
         )
     if reasons.REASONS[reason].needs_comment and not comment:
         raise LifecycleError(
-            _("Le motif « %(label)s » se précise en commentaire. %(help)s")
+            _("Précisez le motif « %(label)s » en commentaire : %(help)s")
             % {"label": reasons.label(reason), "help": reasons.REASONS[reason].help},
             field="comment",
         )

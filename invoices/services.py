@@ -416,7 +416,7 @@ def _mark_already_deposited(user, documents: list[Document], known: dict) -> Non
     stored = {known[(d.sha256, d.size)].pk for d in documents if (d.sha256, d.size) in known}
     if not stored:
         return
-    mine = access.user_structures(user).values("pk")
+    mine = access.structures_with_right(user, access.DEPOSIT).values("pk")
     earlier = (
         DepositDocument.objects.filter(stored_file_id__in=stored)
         .filter(Q(deposit__created_by=user) | Q(deposit__supplier__in=mine))

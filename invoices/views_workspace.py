@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import access
@@ -401,6 +402,7 @@ def _file_response(handle, *, name: str, content_type: str, inline: bool):
 
 
 @require_GET
+@xframe_options_sameorigin
 def invoice_original(request, uuid):
     """The deposited file, byte for byte; PDFs may be shown inline (the page frames them)."""
     invoice = get_invoice_for_user(request.user, uuid)
@@ -416,6 +418,7 @@ def invoice_original(request, uuid):
 
 
 @require_GET
+@xframe_options_sameorigin
 def invoice_rendering(request, uuid):
     """A readable PDF made by the portal from the extracted data (for XML deposits)."""
     invoice = get_invoice_for_user(request.user, uuid)

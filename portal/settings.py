@@ -217,7 +217,8 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
     }
 }
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# Only the invoice document views may be framed, by our own pages (xframe_options_sameorigin).
+X_FRAME_OPTIONS = "DENY"
 
 # Deposit limits (Chorus Pro's defaults).
 CHORALE_MAX_FILE_BYTES = env.int("CHORALE_MAX_FILE_BYTES", default=10 * 1024 * 1024)
