@@ -49,23 +49,37 @@ def _user(persona: str) -> User:
     return user
 
 
+def _attach(
+    user: User, structure: Structure, *, role, admin: bool, deposit: bool, triage: bool, export_pes: bool
+):
+    Membership.objects.update_or_create(
+        user=user,
+        structure=structure,
+        defaults={
+            "role": role,
+            "is_active": True,
+            "can_admin": admin,
+            "can_deposit": deposit,
+            "can_triage": triage,
+            "can_export_pes": export_pes,
+        },
+    )
+
+
 def _structure(identifier: str, principal: User, **fields) -> Structure:
     structure, _ = Structure.objects.update_or_create(
         id_type=Structure.IdType.SIRET,
         identifier=identifier,
         defaults={"principal_manager": principal, **fields},
     )
-    Membership.objects.update_or_create(
-        user=principal,
-        structure=structure,
-        defaults={
-            "role": Membership.Role.MANAGER,
-            "is_active": True,
-            "can_admin": True,
-            "can_deposit": True,
-            "can_triage": True,
-            "can_export_pes": structure.is_public,
-        },
+    _attach(
+        principal,
+        structure,
+        role=Membership.Role.MANAGER,
+        admin=True,
+        deposit=True,
+        triage=True,
+        export_pes=structure.is_public,
     )
     return structure
 
@@ -126,17 +140,14 @@ def load_people_and_structures() -> dict:
             structure=structure, code=code, defaults={"name": name, "is_active": True}
         )
     for structure in (villebelle, syndicat):
-        Membership.objects.update_or_create(
-            user=users["accountant"],
-            structure=structure,
-            defaults={
-                "role": Membership.Role.USER,
-                "is_active": True,
-                "can_deposit": False,
-                "can_triage": True,
-                "can_export_pes": True,
-                "can_admin": False,
-            },
+        _attach(
+            users["accountant"],
+            structure,
+            role=Membership.Role.USER,
+            admin=False,
+            deposit=False,
+            triage=True,
+            export_pes=True,
         )
     return {
         "users": users,

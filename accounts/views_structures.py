@@ -39,6 +39,31 @@ def _detail(structure: Structure):
     return redirect("accounts:structure_detail", structure.uuid)
 
 
+def _saved(request, structure: Structure, form, operation, message: str):
+    """Run `operation(cleaned_data)` for a valid POSTed form, then say `message` and go back to the structure.
+
+    None when there is nothing to save yet or the operation refused (its error is then on the form)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        operation(form.cleaned_data)
+    except services.StructureError as error:
+        add_service_error(form, error)
+        return None
+    messages.success(request, message)
+    return _detail(structure)
+
+
+def _membership_choices(data: dict) -> dict:
+    """The role, rights and services chosen in a MembershipForm, as the services take them."""
+    return {"role": data["role"], "rights": data["rights"], "services": data.get("services", ())}
+
+
+def _default_rights(structure: Structure) -> list[str]:
+    """What a newcomer is offered: deposit, and triage in a public structure."""
+    return [access.DEPOSIT] + ([access.TRIAGE] if structure.is_public else [])
+
+
 @login_required
 def structure_list(request):
     memberships = access.active_memberships(request.user).order_by("structure__name")
@@ -132,18 +157,15 @@ def structure_detail(request, structure):
     return render(request, "accounts/structures/detail.html", context)
 
 
-def _admin_form(request, structure_uuid, form_class, initial, apply, template_title):
+def _admin_form(request, structure_uuid, form_class, initial, apply, template_title, *, public_only=False):
     structure = _structure(request, structure_uuid, access.ADMIN)
+    if public_only and not structure.is_public:
+        raise Http404("Only public structures have these parameters")
     form = form_class(request.POST or None, initial=initial(structure))
-    if request.method == "POST" and form.is_valid():
-        try:
-            apply(structure, form.cleaned_data)
-        except services.StructureError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Modifications enregistrées."))
-            return _detail(structure)
-    return render(
+    saved = _saved(
+        request, structure, form, lambda data: apply(structure, data), _("Modifications enregistrées.")
+    )
+    return saved or render(
         request,
         "accounts/structures/form.html",
         {"structure": structure, "form": form, "title": template_title},
@@ -164,8 +186,6 @@ def structure_edit(request, structure):
 
 @login_required
 def routing_edit(request, structure):
-    if not _structure(request, structure, access.ADMIN).is_public:
-        raise Http404("Only public structures have routing parameters")
     return _admin_form(
         request,
         structure,
@@ -173,13 +193,12 @@ def routing_edit(request, structure):
         lambda s: {field: getattr(s, field) for field in services.ROUTING_FIELDS},
         lambda s, data: services.update_routing_parameters(s, actor=request.user, **data),
         _("Paramètres de réception des factures"),
+        public_only=True,
     )
 
 
 @login_required
 def pes_edit(request, structure):
-    if not _structure(request, structure, access.ADMIN).is_public:
-        raise Http404("Only public structures export PES")
     return _admin_form(
         request,
         structure,
@@ -192,6 +211,7 @@ def pes_edit(request, structure):
         },
         lambda s, data: services.update_pes_parameters(s, actor=request.user, **data),
         _("Paramètres PES (Hélios)"),
+        public_only=True,
     )
 
 
@@ -199,15 +219,14 @@ def pes_edit(request, structure):
 def service_create(request, structure):
     structure = _structure(request, structure, access.ADMIN)
     form = ServiceCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.create_service(structure, actor=request.user, **form.cleaned_data)
-        except services.StructureError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Service créé."))
-            return _detail(structure)
-    return render(
+    saved = _saved(
+        request,
+        structure,
+        form,
+        lambda data: services.create_service(structure, actor=request.user, **data),
+        _("Service créé."),
+    )
+    return saved or render(
         request,
         "accounts/structures/form.html",
         {"structure": structure, "form": form, "title": _("Nouveau service")},
@@ -226,16 +245,15 @@ def service_edit(request, structure, service):
             "engagement_obligatoire": service.engagement_obligatoire,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_service(service, actor=request.user, **form.cleaned_data)
-        except services.StructureError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Service modifié."))
-            return _detail(structure)
+    saved = _saved(
+        request,
+        structure,
+        form,
+        lambda data: services.update_service(service, actor=request.user, **data),
+        _("Service modifié."),
+    )
     title = _("Service %(code)s") % {"code": service.code}
-    return render(
+    return saved or render(
         request, "accounts/structures/form.html", {"structure": structure, "form": form, "title": title}
     )
 
@@ -256,53 +274,57 @@ def member_edit(request, structure, membership):
         technical=member.user.is_technical,
         initial=MembershipForm.initial_for(member),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_membership(
-                member,
-                actor=request.user,
-                role=form.cleaned_data["role"],
-                rights=form.cleaned_data["rights"],
-                services=form.cleaned_data.get("services", ()),
-            )
-        except services.StructureError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Droits de %(user)s enregistrés.") % {"user": member.user})
-            return _detail(structure)
-    return render(
+    saved = _saved(
+        request,
+        structure,
+        form,
+        lambda data: services.update_membership(member, actor=request.user, **_membership_choices(data)),
+        _("Droits de %(user)s enregistrés.") % {"user": member.user},
+    )
+    return saved or render(
         request, "accounts/structures/member.html", {"structure": structure, "member": member, "form": form}
     )
+
+
+def _switch_member(request, structure_uuid, membership_uuid, operation, message: str) -> Membership:
+    """Deactivate or reactivate an attachment, saying how it went; answers the attachment."""
+    structure = _structure(request, structure_uuid, access.MANAGE)
+    member = _member(structure, membership_uuid)
+    try:
+        operation(member, actor=request.user)
+    except services.StructureError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, message % {"user": member.user})
+    return member
 
 
 @login_required
 @require_POST
 def member_deactivate(request, structure, membership):
-    structure = _structure(request, structure, access.MANAGE)
-    member = _member(structure, membership)
-    try:
-        services.deactivate_membership(member, actor=request.user)
-    except services.StructureError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Le rattachement de %(user)s est désactivé.") % {"user": member.user})
+    member = _switch_member(
+        request,
+        structure,
+        membership,
+        services.deactivate_membership,
+        _("Le rattachement de %(user)s est désactivé."),
+    )
     if member.user.is_technical:
-        return redirect("accounts:technical_accounts", structure.uuid)
-    return _detail(structure)
+        return redirect("accounts:technical_accounts", member.structure.uuid)
+    return _detail(member.structure)
 
 
 @login_required
 @require_POST
 def member_reactivate(request, structure, membership):
-    structure = _structure(request, structure, access.MANAGE)
-    member = _member(structure, membership)
-    try:
-        services.reactivate_membership(member, actor=request.user)
-    except services.StructureError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Le rattachement de %(user)s est réactivé.") % {"user": member.user})
-    return _detail(structure)
+    member = _switch_member(
+        request,
+        structure,
+        membership,
+        services.reactivate_membership,
+        _("Le rattachement de %(user)s est réactivé."),
+    )
+    return _detail(member.structure)
 
 
 def _pending_request(structure: Structure, uuid) -> AttachmentRequest:
@@ -316,23 +338,17 @@ def request_accept(request, structure, attachment_request):
     """Choose the newcomer's role and rights, then accept."""
     structure = _structure(request, structure, access.MANAGE)
     pending = _pending_request(structure, attachment_request)
-    default_rights = [access.DEPOSIT] + ([access.TRIAGE] if structure.is_public else [])
-    form = MembershipForm(request.POST or None, structure=structure, initial={"rights": default_rights})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.accept_attachment(
-                pending,
-                actor=request.user,
-                role=form.cleaned_data["role"],
-                rights=form.cleaned_data["rights"],
-                services=form.cleaned_data.get("services", ()),
-            )
-        except services.StructureError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("%(user)s est rattaché à la structure.") % {"user": pending.user})
-            return _detail(structure)
-    return render(
+    form = MembershipForm(
+        request.POST or None, structure=structure, initial={"rights": _default_rights(structure)}
+    )
+    saved = _saved(
+        request,
+        structure,
+        form,
+        lambda data: services.accept_attachment(pending, actor=request.user, **_membership_choices(data)),
+        _("%(user)s est rattaché à la structure.") % {"user": pending.user},
+    )
+    return saved or render(
         request,
         "accounts/structures/request.html",
         {"structure": structure, "pending": pending, "form": form, "refuse_form": RefuseForm()},
@@ -345,22 +361,20 @@ def request_refuse(request, structure, attachment_request):
     structure = _structure(request, structure, access.MANAGE)
     pending = _pending_request(structure, attachment_request)
     form = RefuseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.refuse_attachment(pending, actor=request.user, reason=form.cleaned_data["reason"])
-        except services.StructureError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Demande refusée ; le demandeur en est informé."))
-            return _detail(structure)
-    default_rights = [access.DEPOSIT] + ([access.TRIAGE] if structure.is_public else [])
-    return render(
+    saved = _saved(
+        request,
+        structure,
+        form,
+        lambda data: services.refuse_attachment(pending, actor=request.user, reason=data["reason"]),
+        _("Demande refusée ; le demandeur en est informé."),
+    )
+    return saved or render(
         request,
         "accounts/structures/request.html",
         {
             "structure": structure,
             "pending": pending,
-            "form": MembershipForm(structure=structure, initial={"rights": default_rights}),
+            "form": MembershipForm(structure=structure, initial={"rights": _default_rights(structure)}),
             "refuse_form": form,
         },
         status=400,

@@ -123,7 +123,7 @@ def history_records(invoice: Invoice) -> list[dict]:
             {
                 "at": event.at.isoformat(),
                 "status_code": code.code,
-                "status_label": code.label,
+                "status_label": str(code.label),
                 "mandatory": code.mandatory,
                 "previous_status_code": previous,
                 "chorale_status": event.to_status,

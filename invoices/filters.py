@@ -34,6 +34,21 @@ def _digits(value: str) -> str:
     return "".join(ch for ch in value if ch.isdigit())
 
 
+def _filter_party(queryset, value: str, *, names: tuple[str, ...], identifiers: tuple[str, ...]):
+    """A party by name (contains), or by SIRET/SIREN (starts with) when the text is 9 digits or more."""
+    value = value.strip()
+    if not value:
+        return queryset
+    condition = Q()
+    for field in names:
+        condition |= Q(**{f"{field}__icontains": value})
+    digits = _digits(value)
+    if len(digits) >= 9 and len(digits) == len(value.replace(" ", "")):
+        for field in identifiers:
+            condition |= Q(**{f"{field}__startswith": digits})
+    return queryset.filter(condition)
+
+
 class _DateInput(forms.DateInput):
     input_type = "date"
 
@@ -109,14 +124,12 @@ class ReceivedInvoiceFilter(InvoiceFilter):
         )
 
     def filter_supplier(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        condition = Q(seller_name__icontains=value) | Q(supplier__name__icontains=value)
-        digits = _digits(value)
-        if len(digits) >= 9 and len(digits) == len(value.replace(" ", "")):
-            condition |= Q(seller_siret__startswith=digits) | Q(supplier__identifier__startswith=digits)
-        return queryset.filter(condition)
+        return _filter_party(
+            queryset,
+            value,
+            names=("seller_name", "supplier__name"),
+            identifiers=("seller_siret", "supplier__identifier"),
+        )
 
 
 class SentInvoiceFilter(InvoiceFilter):
@@ -135,14 +148,12 @@ class SentInvoiceFilter(InvoiceFilter):
         )
 
     def filter_recipient(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        condition = Q(buyer_name__icontains=value) | Q(recipient__name__icontains=value)
-        digits = _digits(value)
-        if len(digits) >= 9 and len(digits) == len(value.replace(" ", "")):
-            condition |= Q(buyer_identifier__startswith=digits) | Q(recipient__identifier__startswith=digits)
-        return queryset.filter(condition)
+        return _filter_party(
+            queryset,
+            value,
+            names=("buyer_name", "recipient__name"),
+            identifiers=("buyer_identifier", "recipient__identifier"),
+        )
 
 
 class ApiInvoiceFilter(ReceivedInvoiceFilter):

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from invoices import notifications, reasons, services
@@ -64,7 +64,7 @@ class LifecycleCode:
 
     code: str
     label: str
-    """The norm's own French label: an exported vocabulary, not a UI string, so it is not translated."""
+    """The norm's French label, translated for the reader (lazily: the code is the exchanged identifier)."""
     mandatory: bool = False
     """The platforms must exchange it (200, 210, 212, 213); the others are optional."""
 
@@ -75,20 +75,20 @@ class LifecycleCode:
 LIFECYCLE_CODES: dict[str, LifecycleCode] = {
     c.code: c
     for c in (
-        LifecycleCode("200", "Déposée", mandatory=True),
-        LifecycleCode("201", "Émise par la plateforme"),
-        LifecycleCode("202", "Reçue par la plateforme"),
-        LifecycleCode("203", "Mise à disposition"),
-        LifecycleCode("204", "Prise en charge"),
-        LifecycleCode("205", "Approuvée"),
-        LifecycleCode("206", "Approuvée partiellement"),
-        LifecycleCode("207", "En litige"),
-        LifecycleCode("208", "Suspendue"),
-        LifecycleCode("209", "Complétée"),
-        LifecycleCode("210", "Refusée", mandatory=True),
-        LifecycleCode("211", "Paiement transmis"),
-        LifecycleCode("212", "Encaissée", mandatory=True),
-        LifecycleCode("213", "Rejetée", mandatory=True),
+        LifecycleCode("200", pgettext_lazy("XP Z12-012", "Déposée"), mandatory=True),
+        LifecycleCode("201", pgettext_lazy("XP Z12-012", "Émise par la plateforme")),
+        LifecycleCode("202", pgettext_lazy("XP Z12-012", "Reçue par la plateforme")),
+        LifecycleCode("203", pgettext_lazy("XP Z12-012", "Mise à disposition")),
+        LifecycleCode("204", pgettext_lazy("XP Z12-012", "Prise en charge")),
+        LifecycleCode("205", pgettext_lazy("XP Z12-012", "Approuvée")),
+        LifecycleCode("206", pgettext_lazy("XP Z12-012", "Approuvée partiellement")),
+        LifecycleCode("207", pgettext_lazy("XP Z12-012", "En litige")),
+        LifecycleCode("208", pgettext_lazy("XP Z12-012", "Suspendue")),
+        LifecycleCode("209", pgettext_lazy("XP Z12-012", "Complétée")),
+        LifecycleCode("210", pgettext_lazy("XP Z12-012", "Refusée"), mandatory=True),
+        LifecycleCode("211", pgettext_lazy("XP Z12-012", "Paiement transmis")),
+        LifecycleCode("212", pgettext_lazy("XP Z12-012", "Encaissée"), mandatory=True),
+        LifecycleCode("213", pgettext_lazy("XP Z12-012", "Rejetée"), mandatory=True),
     )
 }
 
@@ -281,10 +281,12 @@ class RoutingRefused(LifecycleError):
 
 
 def _quoted(status: str) -> str:
+    """A status name inside a message, between the quotation marks of the reader's language."""
     try:
-        return f"« {S(status).label} »"
+        label = S(status).label
     except ValueError:
-        return f"« {status} »"
+        label = status
+    return _("« %(status)s »") % {"status": label}
 
 
 def _described(allowed: list[Transition]) -> list[str]:

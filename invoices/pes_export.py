@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.files import File
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -872,6 +872,18 @@ def record_download_list(export: PesExport, *, actor, request=None, fmt: str = "
 
 def open_pes_file(pes_file: PesFile):
     return pes_file.file.storage.open(pes_file.file.name, "rb")
+
+
+def pes_file_response(pes_file: PesFile) -> FileResponse:
+    """The download of one export file (pages and API alike), with its SHA-256 for the receiving end."""
+    response = FileResponse(
+        open_pes_file(pes_file),
+        as_attachment=True,
+        filename=f"{pes_file.nom_fic}.xml",
+        content_type="application/xml",
+    )
+    response["X-Content-SHA256"] = pes_file.sha256
+    return response
 
 
 def preview(structure: Structure, selected: list[Invoice], *, shape: str) -> dict:

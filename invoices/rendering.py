@@ -9,25 +9,28 @@ shipping a font file.
 from decimal import Decimal, InvalidOperation
 
 from anyascii import anyascii
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
 from invoices.models import Invoice
 
+# UNTDID 1001 document type codes (BT-3) the portal names.
 TYPE_NAMES = {
-    "380": "Facture",
-    "381": "Avoir",
-    "383": "Note de débit",
-    "384": "Facture rectificative",
-    "386": "Facture d'acompte",
-    "389": "Autofacture",
-    "393": "Facture affacturée",
-    "751": "Facture (information comptable)",
+    "380": _("Facture"),
+    "381": _("Avoir"),
+    "383": _("Note de débit"),
+    "384": _("Facture rectificative"),
+    "386": _("Facture d'acompte"),
+    "389": _("Autofacture"),
+    "393": _("Facture affacturée"),
+    "751": _("Facture (information comptable)"),
 }
 
 
 def type_name(code: str | None) -> str:
-    return TYPE_NAMES.get(code or "", "Facture")
+    return TYPE_NAMES.get(code or "", TYPE_NAMES["380"])
 
 
 def _text(value) -> str:
@@ -108,7 +111,15 @@ def invoice_context(invoice: Invoice) -> dict:
 
 
 def render_invoice_pdf(invoice: Invoice) -> bytes:
-    """A PDF rendering of the invoice (any format; meant for CII and UBL deposits)."""
+    """A PDF rendering of the invoice (any format; meant for CII and UBL deposits).
+
+    Always in French, whoever asks: it is a document (the PES export's pièce justificative for the French
+    public accountant), not a page, and its other labels are French."""
+    with translation.override("fr"):
+        return _render_pdf(invoice)
+
+
+def _render_pdf(invoice: Invoice) -> bytes:
     ctx = invoice_context(invoice)
     currency = ctx["currency"]
     pdf = _Pdf(format="A4")

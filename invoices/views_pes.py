@@ -7,7 +7,7 @@ journaled.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -70,6 +70,14 @@ def _selection(request, structure):
     return ExportSelectionForm(request.POST, structure=structure, user=request.user)
 
 
+def _back_to_structure(request, structure, form):
+    """An invalid selection: its errors as messages, back on the list of exportable invoices."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect("invoices:pes_structure", structure=structure.uuid)
+
+
 def _render_preview(request, structure, form, *, errors=(), details=(), status=200):
     selected = list(form.cleaned_data["invoices"]) if form.is_valid() else []
     shape = (
@@ -96,10 +104,7 @@ def pes_preview(request, structure):
     structure = pes_export.get_structure_for_exporter(request.user, structure)
     form = _selection(request, structure)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("invoices:pes_structure", structure=structure.uuid)
+        return _back_to_structure(request, structure, form)
     return _render_preview(request, structure, form)
 
 
@@ -109,10 +114,7 @@ def pes_run(request, structure):
     structure = pes_export.get_structure_for_exporter(request.user, structure)
     form = _selection(request, structure)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("invoices:pes_structure", structure=structure.uuid)
+        return _back_to_structure(request, structure, form)
     try:
         export = pes_export.export_pes(
             structure,
@@ -189,14 +191,7 @@ def pes_file_download(request, export, n):
     @require_recent_otp
     def send(request):
         pes_export.record_download(pes_file, actor=request.user, request=request)
-        response = FileResponse(
-            pes_export.open_pes_file(pes_file),
-            as_attachment=True,
-            filename=f"{pes_file.nom_fic}.xml",
-            content_type="application/xml",
-        )
-        response["X-Content-SHA256"] = pes_file.sha256
-        return response
+        return pes_export.pes_file_response(pes_file)
 
     return send(request)
 

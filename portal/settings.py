@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.navigation",
             ],
         },
     },
@@ -166,7 +167,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # Second factor (django-otp).
 OTP_EMAIL_TOKEN_VALIDITY = 600  # 10 minutes: the e-mailed code at first login
-OTP_EMAIL_SUBJECT = "Chorale : votre code de connexion"
+# Lazy: django-otp renders the subject while the code is sent, in the recipient's language.
+OTP_EMAIL_SUBJECT = _("Chorale : votre code de connexion")
 OTP_EMAIL_BODY_TEMPLATE_PATH = "emails/otp_code.txt"
 OTP_EMAIL_THROTTLE_FACTOR = 1
 OTP_TOTP_ISSUER = "Chorale"

@@ -29,6 +29,20 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+def token_client(user):
+    """An API client authenticated by a fresh personal API token of `user`."""
+    from rest_framework.test import APIClient
+
+    from accounts.api.authentication import hash_token, new_token
+    from accounts.models import ApiToken
+
+    raw = new_token()
+    ApiToken.objects.create(user=user, name="test", prefix=raw[:12], key_hash=hash_token(raw))
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return api
+
+
 def verified_client(client, user):
     """A test client logged in with password and a confirmed TOTP device (second factor passed)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(

@@ -8,11 +8,12 @@ import pytest
 from django.core.files.base import ContentFile
 from stdnum import luhn
 
+from accounts.models import Membership
 from invoices.formats import samples
 from invoices.models import InvoiceAttachment, StoredFile
 from invoices.statuses import InvoiceStatus
 from tests.conftest import SHARED_DIR, shared_path
-from tests.factories import InvoiceFactory, PublicStructureFactory, StructureFactory
+from tests.factories import InvoiceFactory, MembershipFactory, PublicStructureFactory, StructureFactory
 
 _numbers = itertools.count(1)
 _sirets = itertools.count(1)
@@ -162,6 +163,18 @@ def fresh_second_factor(client):
 
 
 # Fixtures: import them into a test module to use them.
+
+
+@pytest.fixture(name="structure")
+def pes_commune():
+    """`structure`: a commune whose PES parameters are set."""
+    return pes_structure(name="Commune de Test")
+
+
+@pytest.fixture(name="accountant")
+def pes_accountant(structure):
+    """`accountant`: a user of `structure` with the PES export right."""
+    return MembershipFactory(structure=structure, role=Membership.Role.USER, can_export_pes=True).user
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import hashlib
 import re
 
 import pytest
-from django.core.cache import cache
 
 from accounts.models import ApiToken, SecurityEvent
 from accounts.tokens import create_api_token, revoke_api_token
@@ -14,11 +13,6 @@ from tests.factories_auth import enter_password, page_text, signed_in
 pytestmark = pytest.mark.django_db
 
 TOKENS = "/comptes/securite/jetons/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
 
 
 def _me(client, raw):

@@ -4,7 +4,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 
 from accounts.models import PendingEmailChange, SecurityEvent
 from accounts.registration import _hash
@@ -16,11 +15,6 @@ pytestmark = pytest.mark.django_db
 
 CHANGE = "/comptes/securite/email/"
 NEW = "nouvelle.adresse@example.test"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
 
 
 @pytest.fixture

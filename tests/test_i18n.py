@@ -77,7 +77,7 @@ def test_the_language_switch_turns_the_dashboard_to_english_and_back(client, sup
     assert '<html lang="en">' in english
     assert "Dashboard" in english
     assert "Log out" in english
-    assert "Invoices received" in english
+    assert "Invoices sent" in english  # the supplier's navigation: deposit and sent invoices
     assert "Tableau de bord" not in english
     assert "Se déconnecter" not in english
 
@@ -98,6 +98,7 @@ def test_a_user_who_chose_english_receives_the_login_code_in_english(
     assert sent
     assert "Your Chorale login code is:" in mailoutbox[-1].body
     assert "Votre code de connexion" not in mailoutbox[-1].body
+    assert mailoutbox[-1].subject == "Chorale: your login code"
 
 
 # The catalogue itself --------------------------------------------------------------------------------------

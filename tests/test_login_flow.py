@@ -1,7 +1,6 @@
 """Logging in: password, then a second factor, enforced for every page past login."""
 
 import pytest
-from django.core.cache import cache
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts.models import SecurityEvent, User
@@ -9,13 +8,6 @@ from tests.factories import UserFactory
 from tests.factories_auth import emailed_code, enter_password, page_text, post_code
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_anonymous_visitor_of_home_gets_the_login_form(client):

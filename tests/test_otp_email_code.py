@@ -3,18 +3,12 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django_otp.plugins.otp_email.models import EmailDevice
 
 from accounts.models import SecurityEvent
 from tests.factories_auth import emailed_code, enter_password, page_text, post_code
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
 
 
 @pytest.fixture
@@ -28,6 +22,7 @@ def test_the_code_goes_to_the_login_address_and_says_how_long_it_lasts(at_code_s
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert mail.to == [supplier.email]
+    assert mail.subject == "Chorale : votre code de connexion"
     assert "10 minutes" in mail.body
     assert SecurityEvent.objects.filter(user=supplier, kind=SecurityEvent.Kind.OTP_SENT).count() == 1
 

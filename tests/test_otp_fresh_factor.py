@@ -4,7 +4,6 @@ import time
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -15,11 +14,6 @@ from tests.factories_auth import app_code, away_from_step_edge, emailed_code, en
 pytestmark = pytest.mark.django_db
 
 SENSITIVE = "/comptes/securite/email/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
 
 
 def test_a_session_verified_less_than_10_minutes_ago_goes_through(client, supplier):

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.core.cache import cache
 
 from accounts.models import SecurityEvent, User
 from tests.factories import UserFactory
@@ -13,11 +12,6 @@ pytestmark = pytest.mark.django_db
 
 RESET = "/comptes/mot-de-passe/oubli/"
 NEW_PASSWORD = "un nouveau mot de passe solide"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
 
 
 def _reset_link(mail) -> str:

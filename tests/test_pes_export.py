@@ -6,24 +6,21 @@ import json
 
 import pytest
 
-from accounts.models import Membership, SecurityEvent
+from accounts.models import SecurityEvent
 from invoices import pes, pes_export
 from invoices.models import PesExport, PesExportItem
 from invoices.statuses import InvoiceStatus
 from tests.factories import MembershipFactory, ServiceFactory
-from tests.factories_pes import accepted_invoice, pes_schemas, pes_schemas_if_present, pes_structure  # noqa: F401
+from tests.factories_pes import (  # noqa: F401
+    accepted_invoice,
+    pes_accountant,
+    pes_commune,
+    pes_schemas,
+    pes_schemas_if_present,
+    pes_structure,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pes_schemas_if_present")]
-
-
-@pytest.fixture
-def structure():
-    return pes_structure(name="Commune de Test")
-
-
-@pytest.fixture
-def accountant(structure):
-    return MembershipFactory(structure=structure, role=Membership.Role.USER, can_export_pes=True).user
 
 
 def _read(export):

@@ -3,39 +3,21 @@
 import hashlib
 
 import pytest
-from rest_framework.test import APIClient
 
-from accounts.api.authentication import hash_token, new_token
-from accounts.models import ApiToken, Membership, SecurityEvent
+from accounts.models import SecurityEvent
 from invoices.models import PesExport
-from tests.conftest import verified_client
+from tests.conftest import token_client, verified_client
 from tests.factories import MembershipFactory, ServiceFactory
 from tests.factories_pes import (  # noqa: F401
     accepted_invoice,
     fresh_second_factor,
+    pes_accountant,
+    pes_commune,
     pes_schemas_if_present,
     pes_structure,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pes_schemas_if_present")]
-
-
-def token_client(user) -> APIClient:
-    raw = new_token()
-    ApiToken.objects.create(user=user, name="test", prefix=raw[:12], key_hash=hash_token(raw))
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return api
-
-
-@pytest.fixture
-def structure():
-    return pes_structure(name="Commune de Test")
-
-
-@pytest.fixture
-def accountant(structure):
-    return MembershipFactory(structure=structure, role=Membership.Role.USER, can_export_pes=True).user
 
 
 @pytest.fixture

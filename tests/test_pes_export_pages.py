@@ -7,7 +7,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from accounts.models import Membership, SecurityEvent
+from accounts.models import SecurityEvent
 from invoices.models import PesExport
 from invoices.statuses import InvoiceStatus
 from tests.conftest import verified_client
@@ -15,21 +15,13 @@ from tests.factories import MembershipFactory
 from tests.factories_pes import (  # noqa: F401
     accepted_invoice,
     fresh_second_factor,
+    pes_accountant,
+    pes_commune,
     pes_schemas_if_present,
     pes_structure,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pes_schemas_if_present")]
-
-
-@pytest.fixture
-def structure():
-    return pes_structure(name="Commune de Test")
-
-
-@pytest.fixture
-def accountant(structure):
-    return MembershipFactory(structure=structure, role=Membership.Role.USER, can_export_pes=True).user
 
 
 @pytest.fixture

@@ -2,27 +2,21 @@
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
-from accounts.api.authentication import hash_token, new_token
-from accounts.models import ApiToken, Membership
+from accounts.models import Membership
 from invoices import pes_export
 from invoices.models import PesExport
-from tests.conftest import verified_client
+from tests.conftest import token_client, verified_client
 from tests.factories import MembershipFactory, ServiceFactory
 from tests.factories_pes import (  # noqa: F401
     accepted_invoice,
     fresh_second_factor,
+    pes_commune,
     pes_schemas_if_present,
     pes_structure,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pes_schemas_if_present")]
-
-
-@pytest.fixture
-def structure():
-    return pes_structure(name="Commune de Test")
 
 
 @pytest.fixture
@@ -55,14 +49,6 @@ def intruder(request):
     return request.getfixturevalue(request.param)
 
 
-def _token_client(user):
-    raw = new_token()
-    ApiToken.objects.create(user=user, name="t", prefix=raw[:12], key_hash=hash_token(raw))
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return api
-
-
 def test_pages_answer_404(client, intruder, structure, invoice, export):
     browser = fresh_second_factor(verified_client(client, intruder))
     selection = {"shape": "pj_list", "invoices": [str(invoice.uuid)]}
@@ -83,7 +69,7 @@ def test_pages_answer_404(client, intruder, structure, invoice, export):
 
 
 def test_the_api_answers_404(intruder, structure, invoice, export):
-    api = _token_client(intruder)
+    api = token_client(intruder)
     responses = [
         api.post("/api/v1/pes-exports/", {"structure": structure.identifier}, format="json"),
         api.post(
@@ -104,7 +90,7 @@ def test_the_api_answers_404(intruder, structure, invoice, export):
 def test_an_invoice_of_another_structure_cannot_be_slipped_into_an_export(client, structure):
     mine = MembershipFactory(structure=structure, can_export_pes=True).user
     elsewhere = accepted_invoice(pes_structure(name="Autre commune"))
-    api = _token_client(mine)
+    api = token_client(mine)
 
     response = api.post(
         "/api/v1/pes-exports/",
@@ -125,4 +111,4 @@ def test_a_member_limited_to_a_service_does_not_see_exports_of_other_services(cl
 
     assert browser.get(reverse("invoices:pes_export", args=[export.uuid])).status_code == 404
     assert browser.get(reverse("invoices:pes_file", args=[export.uuid, 1])).status_code == 404
-    assert _token_client(limited).get(f"/api/v1/pes-exports/{export.uuid}/").status_code == 404
+    assert token_client(limited).get(f"/api/v1/pes-exports/{export.uuid}/").status_code == 404

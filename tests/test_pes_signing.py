@@ -13,16 +13,12 @@ from tests.factories_pes import (  # noqa: F401
     accepted_invoice,
     fresh_second_factor,
     personal_pkcs12,
+    pes_commune,
     pes_schemas,
     pes_structure,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pes_schemas")]
-
-
-@pytest.fixture
-def structure():
-    return pes_structure(name="Commune de Test")
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import math
 import re
 
 import pytest
-from django.core.cache import cache
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import twofactor
@@ -13,11 +12,6 @@ from accounts.models import RecoveryCode, RecoveryCodeDevice, SecurityEvent
 from tests.factories_auth import enrol_app, enter_password, page_text, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """The security journal: what happened to an account, shown to its owner (and to support in the admin)."""
 
 import pytest
-from django.core.cache import cache
 from django.test import RequestFactory
 
 from accounts.journal import log_event
@@ -12,11 +11,6 @@ from tests.factories_auth import emailed_code, enter_password, page_text, post_c
 pytestmark = pytest.mark.django_db
 
 JOURNAL = "/comptes/securite/journal/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
 
 
 def test_log_event_records_the_request_origin_and_actor(supplier, other_user):

@@ -5,7 +5,6 @@ import re
 from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
-from django.core.cache import cache
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -24,11 +23,6 @@ from tests.factories_auth import (
 pytestmark = pytest.mark.django_db
 
 ENROL = "/comptes/securite/application/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
 
 
 def _pending_key(user) -> bytes:

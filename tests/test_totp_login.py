@@ -1,7 +1,6 @@
 """Once an app is enrolled, login asks for its code: one step of clock drift either way, never a used code."""
 
 import pytest
-from django.core.cache import cache
 
 from accounts.models import SecurityEvent
 from tests.factories_auth import (
@@ -14,11 +13,6 @@ from tests.factories_auth import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import itertools
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 
 from invoices import lifecycle, reasons
 from invoices.lifecycle import RECIPIENT, ROLES, SUPPLIER, SYSTEM, TRANSITIONS, LifecycleError
@@ -192,3 +193,21 @@ def test_a_valid_siret_helper_really_is_valid():
     from accounts.identifiers import is_valid_siret
 
     assert all(is_valid_siret(valid_siret()) for _ in range(20))
+
+
+def test_the_refusal_reads_in_english_with_english_quotation_marks(cast):
+    invoice = invoice_in(
+        InvoiceStatus.SERVICE_FAIT, supplier=cast["supplier_structure"], recipient=cast["recipient_structure"]
+    )
+    with translation.override("en"), pytest.raises(lifecycle.IllegalTransition) as refused:
+        lifecycle.set_status(invoice, InvoiceStatus.PRISE_EN_COMPTE, actor=cast[RECIPIENT])
+    message = refused.value.message
+    assert "“Service rendered”" in message
+    assert "«" not in message and "Service fait" not in message
+
+
+def test_the_lifecycle_labels_follow_the_reader_s_language():
+    code = lifecycle.lifecycle_code(InvoiceStatus.REJETEE)
+    assert str(code) == "210 Refusée"
+    with translation.override("en"):
+        assert str(code) == "210 Refused"

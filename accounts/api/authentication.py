@@ -4,6 +4,7 @@ import hashlib
 import secrets
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
 TOKEN_PREFIX = "chor_"
@@ -27,7 +28,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].decode(errors="replace").lower() not in self.keywords:
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed("En-tête Authorization invalide.")
+            raise exceptions.AuthenticationFailed(_("En-tête Authorization invalide."))
         from accounts.models import ApiToken
 
         raw = header[1].decode(errors="replace")
@@ -37,7 +38,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
             .first()
         )
         if token is None:
-            raise exceptions.AuthenticationFailed("Jeton invalide ou révoqué.")
+            raise exceptions.AuthenticationFailed(_("Jeton invalide ou révoqué."))
         now = timezone.now()
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         type(token.user).objects.filter(pk=token.user_id).update(last_api_use=now)

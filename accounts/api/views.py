@@ -34,6 +34,12 @@ def _run(operation, *args, **kwargs):
         raise ValidationError({"detail": error.message, "field": error.field}) from error
 
 
+def _validated(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
 @extend_schema(tags=["me"])
 class MeView(APIView):
     """The caller: identity and attachments with their effective rights."""
@@ -140,14 +146,13 @@ class StructureViewSet(viewsets.ReadOnlyModelViewSet):
         if request.method == "GET":
             accounts = services.technical_accounts(structure)
             return Response(s.TechnicalAccountSerializer(accounts, many=True).data)
-        data = s.TechnicalAccountCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = _validated(s.TechnicalAccountCreateSerializer, request.data)
         user, token = _run(
             services.create_technical_account,
             structure,
             actor=request.user,
-            name=data.validated_data["name"],
-            rights=data.validated_data["rights"],
+            name=data["name"],
+            rights=data["rights"],
         )
         membership = user.memberships.select_related("user", "structure").get(structure=structure)
         membership.token = token
@@ -201,16 +206,13 @@ class AttachmentRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelVi
         return queryset
 
     def create(self, request, *args, **kwargs):
-        data = s.AttachmentRequestCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        structure = services.find_structure(data.validated_data["id_type"], data.validated_data["identifier"])
+        data = _validated(s.AttachmentRequestCreateSerializer, request.data)
+        structure = services.find_structure(data["id_type"], data["identifier"])
         if structure is None:
             raise ValidationError(
                 {"detail": _("Aucune structure active ne porte cet identifiant."), "field": "identifier"}
             )
-        created = _run(
-            services.request_attachment, request.user, structure, message=data.validated_data["message"]
-        )
+        created = _run(services.request_attachment, request.user, structure, message=data["message"])
         return Response(s.AttachmentRequestSerializer(created).data, status=status.HTTP_201_CREATED)
 
     def _for_manager(self) -> AttachmentRequest:
@@ -228,9 +230,8 @@ class AttachmentRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelVi
     @action(detail=True, methods=["post"], serializer_class=s.AcceptSerializer)
     def accept(self, request, attachment_request=None):
         pending = self._for_manager()
-        data = s.AcceptSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        chosen = data.validated_data["services"]
+        data = _validated(s.AcceptSerializer, request.data)
+        chosen = data["services"]
         found = list(Service.objects.filter(structure=pending.structure, uuid__in=chosen))
         if len(found) != len(set(chosen)):
             raise ValidationError(
@@ -240,8 +241,8 @@ class AttachmentRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelVi
             services.accept_attachment,
             pending,
             actor=request.user,
-            role=data.validated_data["role"],
-            rights=data.validated_data.get("rights"),
+            role=data["role"],
+            rights=data.get("rights"),
             services=found,
         )
         return Response(s.MemberSerializer(membership).data)
@@ -254,11 +255,8 @@ class AttachmentRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelVi
     @action(detail=True, methods=["post"], serializer_class=s.RefuseSerializer)
     def refuse(self, request, attachment_request=None):
         pending = self._for_manager()
-        data = s.RefuseSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        refused = _run(
-            services.refuse_attachment, pending, actor=request.user, reason=data.validated_data["reason"]
-        )
+        data = _validated(s.RefuseSerializer, request.data)
+        refused = _run(services.refuse_attachment, pending, actor=request.user, reason=data["reason"])
         return Response(s.AttachmentRequestSerializer(refused).data)
 
 
@@ -280,11 +278,10 @@ class PrincipalTransferView(APIView):
         responses={200: s.TransferResultSerializer, 400: s.ErrorSerializer, 403: s.ErrorSerializer},
     )
     def post(self, request):
-        data = s.TransferSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        _require_fresh_second_factor(request, data.validated_data.get("otp_code", ""))
+        data = _validated(s.TransferSerializer, request.data)
+        _require_fresh_second_factor(request, data.get("otp_code", ""))
         assignments = {}
-        for item in data.validated_data["assignments"]:
+        for item in data["assignments"]:
             structure = access.get_structure_for_user(request.user, item["structure"])
             # Looked up among the structure's members: an error never reveals anyone else's e-mail.
             target = User.objects.filter(

@@ -115,14 +115,18 @@ _REFUSAL = inline_serializer(
         "report": serializers.CharField(allow_null=True, help_text="The deposit report's URL."),
     },
 )
-_CREATED = inline_serializer(
-    "DepositedInvoice",
-    {
-        **{name: field for name, field in InvoiceSerializer().get_fields().items()},
-        "deposit": serializers.UUIDField(),
-        "findings": FindingSerializer(many=True, help_text="Warnings: the invoice was accepted."),
-    },
-)
+
+
+class DepositedInvoiceSerializer(InvoiceSerializer):
+    """The 201 answer: the invoice, its deposit and the warnings it was accepted with (schema only)."""
+
+    deposit = serializers.UUIDField(read_only=True)
+    findings = FindingSerializer(many=True, read_only=True, help_text="Warnings: the invoice was accepted.")
+
+    class Meta(InvoiceSerializer.Meta):
+        fields = [*InvoiceSerializer.Meta.fields, "deposit", "findings"]
+        read_only_fields = fields
+
 
 CREATE_INVOICE_SCHEMA = {
     "summary": "Deposit an invoice",
@@ -134,7 +138,7 @@ CREATE_INVOICE_SCHEMA = {
     ),
     "request": {"multipart/form-data": DepositRequestSerializer},
     "responses": {
-        201: _CREATED,
+        201: DepositedInvoiceSerializer,
         400: OpenApiResponse(description="Missing file or invalid routing fields (per field)."),
         413: OpenApiResponse(_REFUSAL, description="Upload larger than a deposit may be."),
         422: _REFUSAL,
@@ -151,13 +155,11 @@ CREATE_INVOICE_SCHEMA = {
 }
 
 
+# For the viewset whose `create()` deposits: the upload guard goes in before DRF authenticates. Session
+# authentication checks the CSRF token, and Django's CSRF check reads the whole body with the default upload
+# handlers (spooling any size to disk) unless the guard is already first. (A comment, not a docstring: the
+# schema generator would take a mixin's docstring for the description of the viewset's every operation.)
 class DepositUploadGuardMixin:
-    """For the viewset whose `create()` deposits: the upload guard goes in before DRF authenticates.
-
-    Session authentication checks the CSRF token, and Django's CSRF check reads the whole body with the
-    default upload handlers (spooling any size to disk) unless the guard is already first.
-    """
-
     def initialize_request(self, request, *args, **kwargs):
         if request.method == "POST" and (getattr(self, "action_map", None) or {}).get("post") == "create":
             guard_uploads(request, Limits.from_settings())
@@ -350,9 +352,9 @@ def _jsonable(body: dict) -> dict:
 class DepositDetailView(APIView):
     """A deposit's report: every file, what became of it, every finding (404 to anyone else)."""
 
-    @extend_schema(summary="A deposit's report", responses={200: DepositReportSerializer})
-    def get(self, request, uuid):
-        deposit = get_deposit_for_user(request.user, uuid)
+    @extend_schema(summary="A deposit's report", tags=["deposits"], responses={200: DepositReportSerializer})
+    def get(self, request, id):
+        deposit = get_deposit_for_user(request.user, id)
         return Response(deposit_report(deposit))
 
 
@@ -392,5 +394,5 @@ def deposit_report(deposit: Deposit) -> dict:
 
 
 deposit_urlpatterns = [
-    path("deposits/<uuid:uuid>/", DepositDetailView.as_view(), name="deposit-detail"),
+    path("deposits/<uuid:id>/", DepositDetailView.as_view(), name="deposit-detail"),
 ]

@@ -9,7 +9,7 @@ from django.http import FileResponse, HttpResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -199,14 +199,7 @@ def _send_file(request, export_uuid, n) -> FileResponse:
     pes_file = pes_export.get_pes_file(export, n)
     _check_fresh_second_factor(request)
     pes_export.record_download(pes_file, actor=request.user, request=request._request, channel="api")
-    response = FileResponse(
-        pes_export.open_pes_file(pes_file),
-        as_attachment=True,
-        filename=f"{pes_file.nom_fic}.xml",
-        content_type="application/xml",
-    )
-    response["X-Content-SHA256"] = pes_file.sha256
-    return response
+    return pes_export.pes_file_response(pes_file)
 
 
 FILE_RESPONSE = {(200, "application/xml"): OpenApiTypes.BINARY}
@@ -252,30 +245,25 @@ class PesExportPjListView(APIView):
         return HttpResponse(pes_export.pj_list_json(export), content_type="application/json")
 
 
+def _pj_list_schema(fmt: str, media_type: str, body):
+    return extend_schema_view(
+        get=extend_schema(
+            tags=TAGS,
+            operation_id=f"pes_exports_pj_list_{fmt}",
+            summary=f"Liste IdUnique/NomPJ/TypePJ pour les PJRef ({fmt.upper()})",
+            responses={(200, media_type): body},
+        )
+    )
+
+
+@_pj_list_schema("csv", "text/csv", OpenApiTypes.STR)
 class PesExportPjListCsvView(PesExportPjListView):
     fmt = "csv"
 
-    @extend_schema(
-        tags=TAGS,
-        operation_id="pes_exports_pj_list_csv",
-        summary="Liste IdUnique/NomPJ/TypePJ pour les PJRef (CSV)",
-        responses={(200, "text/csv"): OpenApiTypes.STR},
-    )
-    def get(self, request, export):
-        return super().get(request, export)
 
-
+@_pj_list_schema("json", "application/json", OpenApiTypes.OBJECT)
 class PesExportPjListJsonView(PesExportPjListView):
     fmt = "json"
-
-    @extend_schema(
-        tags=TAGS,
-        operation_id="pes_exports_pj_list_json",
-        summary="Liste IdUnique/NomPJ/TypePJ pour les PJRef (JSON)",
-        responses={(200, "application/json"): OpenApiTypes.OBJECT},
-    )
-    def get(self, request, export):
-        return super().get(request, export)
 
 
 pes_urlpatterns = [

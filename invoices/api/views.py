@@ -7,6 +7,7 @@ change is an operation of `invoices.lifecycle`; its domain errors become 400, 40
 
 from django.http import FileResponse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -116,6 +117,25 @@ def _error(error: LifecycleError) -> Response:
     return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
 
+def _validated(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _set_status(invoice, data: dict, *, actor):
+    """One status change as the API asks for it, one by one or in bulk."""
+    return lifecycle.set_status(
+        invoice,
+        data["status"],
+        actor=actor,
+        reason=data.get("reason", ""),
+        comment=data.get("comment", ""),
+        expected_version=data.get("version"),
+        mandat=s.mandat_from(data),
+    )
+
+
 ERRORS = {
     400: OpenApiResponse(s.InvoiceErrorSerializer, description="Demande incomplète (motif, mandat…)."),
     404: OpenApiResponse(description="Facture inconnue ou invisible pour l'appelant."),
@@ -168,7 +188,7 @@ class InvoiceViewSet(
         if direction == "sent":
             return sent_invoices_for(user)
         if direction:
-            raise ValidationError({"direction": "received ou sent."})
+            raise ValidationError({"direction": _("received ou sent.")})
         return visible_invoices_for(user)
 
     def filter_queryset(self, queryset):
@@ -191,6 +211,14 @@ class InvoiceViewSet(
         return Response(
             s.InvoiceDetailSerializer(invoice, context={"request": self.request}).data, status=code
         )
+
+    def _answer(self, operation):
+        """Run one lifecycle operation: the invoice's detail, or its domain error as a 4xx."""
+        try:
+            invoice = operation()
+        except LifecycleError as error:
+            return _error(error)
+        return self._detail(invoice)
 
     @extend_schema(tags=TAGS, **CREATE_INVOICE_SCHEMA)
     def create(self, request, *args, **kwargs):
@@ -237,22 +265,8 @@ class InvoiceViewSet(
     @action(detail=True, methods=["post"], url_path="status", url_name="status")
     def change_status(self, request, id=None):
         invoice = self.get_object()
-        serializer = s.StatusChangeSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        try:
-            invoice = lifecycle.set_status(
-                invoice,
-                data["status"],
-                actor=request.user,
-                reason=data.get("reason", ""),
-                comment=data.get("comment", ""),
-                expected_version=data.get("version"),
-                mandat=s.mandat_from(data),
-            )
-        except LifecycleError as error:
-            return _error(error)
-        return self._detail(invoice)
+        data = _validated(s.StatusChangeSerializer, request.data)
+        return self._answer(lambda: _set_status(invoice, data, actor=request.user))
 
     @extend_schema(
         summary="Changer le statut de plusieurs factures",
@@ -265,9 +279,8 @@ class InvoiceViewSet(
     )
     @action(detail=False, methods=["post"], url_path="statuses", url_name="statuses")
     def bulk_statuses(self, request):
-        serializer = s.BulkStatusSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        results = [self._bulk_one(request, item) for item in serializer.validated_data["changes"]]
+        changes = _validated(s.BulkStatusSerializer, request.data)["changes"]
+        results = [self._bulk_one(request, item) for item in changes]
         return Response({"results": results})
 
     def _bulk_one(self, request, item) -> dict:
@@ -277,18 +290,10 @@ class InvoiceViewSet(
                 "id": str(item["id"]),
                 "ok": False,
                 "error": "not_found",
-                "detail": "Facture introuvable.",
+                "detail": _("Facture introuvable."),
             }
         try:
-            invoice = lifecycle.set_status(
-                invoice,
-                item["status"],
-                actor=request.user,
-                reason=item.get("reason", ""),
-                comment=item.get("comment", ""),
-                expected_version=item.get("version"),
-                mandat=s.mandat_from(item),
-            )
+            invoice = _set_status(invoice, item, actor=request.user)
         except LifecycleError as error:
             return {"id": str(item["id"]), "ok": False, "error": error.code, "detail": error.message}
         return {"id": str(invoice.uuid), "ok": True, "status": invoice.status, "version": invoice.version}
@@ -302,11 +307,9 @@ class InvoiceViewSet(
     @action(detail=True, methods=["post"])
     def recycle(self, request, id=None):
         invoice = self.get_object(right=DEPOSIT)
-        serializer = s.RecycleSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        try:
-            invoice = lifecycle.recycle_invoice(
+        data = _validated(s.RecycleSerializer, request.data)
+        return self._answer(
+            lambda: lifecycle.recycle_invoice(
                 invoice,
                 actor=request.user,
                 buyer_siret=data["recipient_siret"],
@@ -315,9 +318,7 @@ class InvoiceViewSet(
                 comment=data["comment"],
                 expected_version=data.get("version"),
             )
-        except LifecycleError as error:
-            return _error(error)
-        return self._detail(invoice)
+        )
 
     @extend_schema(
         summary="Compléter une facture suspendue (pièces jointes)",
@@ -333,20 +334,16 @@ class InvoiceViewSet(
             "comment": request.data.get("comment", ""),
             "version": request.data.get("version") or None,
         }
-        serializer = s.CompleteSerializer(data=payload)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        try:
-            invoice = lifecycle.complete_invoice(
+        data = _validated(s.CompleteSerializer, payload)
+        return self._answer(
+            lambda: lifecycle.complete_invoice(
                 invoice,
                 actor=request.user,
                 attachments=data["attachments"],
                 comment=data["comment"],
                 expected_version=data.get("version"),
             )
-        except LifecycleError as error:
-            return _error(error)
-        return self._detail(invoice)
+        )
 
     @extend_schema(
         summary="Accuser réception d'un rejet",
@@ -357,8 +354,4 @@ class InvoiceViewSet(
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, id=None):
         invoice = self.get_object(right=DEPOSIT)
-        try:
-            invoice = lifecycle.acknowledge_rejection(invoice, actor=request.user)
-        except LifecycleError as error:
-            return _error(error)
-        return self._detail(invoice)
+        return self._answer(lambda: lifecycle.acknowledge_rejection(invoice, actor=request.user))

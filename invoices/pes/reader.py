@@ -36,6 +36,17 @@ _HEADER_FIELDS = {
     ("EnTetePES", "CodBud"): "cod_bud",
     ("EnTetePES", "LibelleColBud"): "libelle_col_bud",
 }
+# Element name → attribute, for the children of PJ/RefCompta, PJ and PJRef.
+_REF_COMPTA_FIELDS = {
+    "Domaine": "domaine",
+    "Exercice": "exercice",
+    "TypeObjet": "type_objet",
+    "Identifiant": "identifiant",
+    "ComplementIdentifiant": "complement_identifiant",
+    "IdTiers": "id_tiers",
+}
+_PJ_FIELDS = {"IdUnique": "id_unique", "NomPJ": "nom_pj", "TypePJ": "type_pj", "Description": "description"}
+_PJ_REF_FIELDS = {"Support": "support", "IdUnique": "id_unique", "NomPJ": "nom_pj", "TypePJ": "type_pj"}
 
 
 @dataclass
@@ -190,6 +201,12 @@ class _Decoder:
         return self.size, ("" if self.error else self.digest.hexdigest())
 
 
+def _set_field(record, fields: dict[str, str], name: str, value: str) -> None:
+    """Keep the value of element `name` when it is one of the record's `fields`; ignore any other."""
+    if name in fields:
+        setattr(record, fields[name], value)
+
+
 class _Target:
     def __init__(self, pes: PesFile):
         self.pes = pes
@@ -237,25 +254,9 @@ class _Target:
         elif name == "RefCompta":
             self.ref_compta = RefComptaInfo()
         elif self.ref_compta is not None:
-            attribute = {
-                "Domaine": "domaine",
-                "Exercice": "exercice",
-                "TypeObjet": "type_objet",
-                "Identifiant": "identifiant",
-                "ComplementIdentifiant": "complement_identifiant",
-                "IdTiers": "id_tiers",
-            }.get(name)
-            if attribute:
-                setattr(self.ref_compta, attribute, value)
+            _set_field(self.ref_compta, _REF_COMPTA_FIELDS, name, value)
         elif parent == "PJ":
-            attribute = {
-                "IdUnique": "id_unique",
-                "NomPJ": "nom_pj",
-                "TypePJ": "type_pj",
-                "Description": "description",
-            }.get(name)
-            if attribute:
-                setattr(self.pj, attribute, value)
+            _set_field(self.pj, _PJ_FIELDS, name, value)
 
     def start_piece(self, name, parent, value):
         if name == "Bordereau" and parent in _DOMAINS:
@@ -271,14 +272,7 @@ class _Target:
             if parent != "InfoLignePce":
                 self.ref.id_ligne = ""
         elif self.ref is not None and parent == "PJRef":
-            attribute = {
-                "Support": "support",
-                "IdUnique": "id_unique",
-                "NomPJ": "nom_pj",
-                "TypePJ": "type_pj",
-            }
-            if name in attribute:
-                setattr(self.ref, attribute[name], value)
+            _set_field(self.ref, _PJ_REF_FIELDS, name, value)
         elif parent == "BlocBordereau" and name in ("Exer", "IdBord"):
             self.context["exercice" if name == "Exer" else "id_bord"] = value
         elif parent == "InfoPce" and name == "IdPce":

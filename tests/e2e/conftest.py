@@ -33,6 +33,9 @@ def chromium_args() -> list[str]:
     return (["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []) + CHROMIUM_ARGS
 
 
+_running: dict = {}
+
+
 @pytest.fixture(scope="session")
 def playwright_driver():
     if not os.path.exists(CHROMIUM):
@@ -40,10 +43,19 @@ def playwright_driver():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"{message}; browser tests cannot be skipped under CI=true", pytrace=False)
         pytest.skip(message)
+    # A test module outside tests/e2e/ that imports this fixture gets its own copy of it; the sync API cannot
+    # start twice in one thread (its event loop is still running), so every copy shares the first driver.
+    if "driver" in _running:
+        yield _running["driver"]
+        return
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as driver:
-        yield driver
+        _running["driver"] = driver
+        try:
+            yield driver
+        finally:
+            del _running["driver"]
 
 
 @pytest.fixture

@@ -1,0 +1,34 @@
+"""Template context shared by every page."""
+
+from django.utils.functional import SimpleLazyObject
+
+from accounts import access
+
+
+def _entries(user) -> dict[str, bool]:
+    """Which entries of the main navigation lead somewhere for `user`: each needs its right in one structure.
+
+    Invoices are addressed, and PES files written, only for public structures: a supplier's manager, who holds
+    every right in the company, is not offered received invoices or the PES export.
+    """
+    memberships = list(access.active_memberships(user))
+
+    def held(right: str, *, public_only: bool = False) -> bool:
+        return any(
+            access.membership_has_right(m, right) and (m.structure.is_public or not public_only)
+            for m in memberships
+        )
+
+    return {
+        "deposit": held(access.DEPOSIT),
+        "received": held(access.TRIAGE, public_only=True),
+        "pes": held(access.EXPORT_PES, public_only=True),
+    }
+
+
+def navigation(request) -> dict:
+    """`nav_entries`, computed only when a page shows the navigation (one query)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"nav_entries": SimpleLazyObject(lambda: _entries(user))}
