@@ -21,87 +21,20 @@ import argparse
 import gc
 import os
 import platform
-import resource
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_DIR))
+sys.path.insert(0, str(REPO_DIR / "bench"))
+
+from benchdb import BenchDatabase, current_rss_mb, peak_rss_mb  # noqa: E402
 
 FORMATS = ("facturx", "cii", "ubl")
 # Invoices of each format run through both paths before measuring (JIT and caches warm, as in a worker).
 WARM_UP = 10
-
-
-def _peak_rss_mb() -> float:
-    # ru_maxrss is in kilobytes on Linux.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _current_rss_mb() -> float:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1024 / 1024
-
-
-class BenchDatabase:
-    """A throw-away database: a SQLite file in a temporary folder, or a PostgreSQL one made for the run."""
-
-    def __init__(self, url: str):
-        self.base_url = url
-        self.tmp = Path(tempfile.mkdtemp(prefix="chorale-bench-"))
-        self.pg_name = None
-        if url.startswith(("postgres://", "postgresql://")):
-            self.pg_name = f"chorale_bench_{os.getpid()}"
-            parts = urlsplit(url)
-            self.url = urlunsplit(parts._replace(path=f"/{self.pg_name}"))
-            self._pg(f'CREATE DATABASE "{self.pg_name}"')
-        else:
-            self.url = f"sqlite:///{self.tmp / 'bench.sqlite3'}"
-
-    @property
-    def label(self) -> str:
-        return "PostgreSQL" if self.pg_name else "SQLite"
-
-    def _pg(self, statement: str) -> None:
-        import psycopg
-
-        with psycopg.connect(self.base_url, autocommit=True) as connection:
-            connection.execute(statement)
-
-    def drop(self) -> None:
-        if self.pg_name:
-            from django.db import connections
-
-            connections.close_all()
-            self._pg(f'DROP DATABASE IF EXISTS "{self.pg_name}"')
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
-
-def setup_django(database: BenchDatabase) -> None:
-    os.environ["DATABASE_URL"] = database.url
-    os.environ["MEDIA_ROOT"] = str(database.tmp / "media")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    # As in production: with DEBUG on, Django would also keep every SQL query in memory.
-    os.environ["DEBUG"] = "False"
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    if not database.pg_name:
-        # A SQLite deployment runs in WAL mode with synchronous=NORMAL (a commit is not an fsync); the
-        # default rollback journal would fsync on every commit and measure the disk, not the deposit path.
-        options = settings.DATABASES["default"].setdefault("OPTIONS", {})
-        options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def make_world():
@@ -193,9 +126,9 @@ def main(argv=None) -> int:
     parser.add_argument("--formats", nargs="+", choices=FORMATS, default=list(FORMATS))
     args = parser.parse_args(argv)
 
-    database = BenchDatabase(os.environ.get("DATABASE_URL", ""))
+    database = BenchDatabase(os.environ.get("DATABASE_URL", ""), name="bench")
     try:
-        setup_django(database)
+        database.setup_django()
         from bench.ingest_bare import bare_validate
         from invoices.formats import validate_document
         from invoices.formats.model import DEFAULT_CEN_CII_XSLT
@@ -214,7 +147,7 @@ def main(argv=None) -> int:
             f"{os.cpu_count()} CPU(s) {platform.machine()}, load average {os.getloadavg()[0]:.1f}, "
             "one worker process"
         )
-        print(f"after warm-up: RSS {_current_rss_mb():.0f} MB, peak {_peak_rss_mb():.0f} MB")
+        print(f"after warm-up: RSS {current_rss_mb():.0f} MB, peak {peak_rss_mb():.0f} MB")
         header = (
             f"{'N':>5} {'format':8} {'bare inv/s':>10} {'deposit inv/s':>13} {'ratio':>6} "
             f"{'cpu ratio':>9} {'bare ms':>8} {'deposit ms':>10} {'ratio':>6} {'peak RSS MB':>11}"
@@ -232,9 +165,9 @@ def main(argv=None) -> int:
                     f"{n:5} {kind:8} {n / bare.wall:10.1f} {n / full.wall:13.1f} "
                     f"{bare.wall / full.wall:5.2f}x {bare.cpu / full.cpu:8.2f}x "
                     f"{bare.median_ms:8.1f} {full.median_ms:10.1f} "
-                    f"{bare.median_ms / full.median_ms:5.2f}x {_peak_rss_mb():11.0f}"
+                    f"{bare.median_ms / full.median_ms:5.2f}x {peak_rss_mb():11.0f}"
                 )
-        print(f"{Invoice.objects.count()} invoices deposited; RSS now {_current_rss_mb():.0f} MB")
+        print(f"{Invoice.objects.count()} invoices deposited; RSS now {current_rss_mb():.0f} MB")
         print(
             "inv/s and ratio: throughput over the N files, wall clock (deposit / bare); cpu ratio: the same "
             "in CPU time;\nms: median per invoice, and their ratio (bare / deposit): both steadier than the "

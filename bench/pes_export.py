@@ -21,75 +21,28 @@ per-document bookkeeping, a few kB per invoice: the writer's report and the PJ l
 import argparse
 import os
 import platform
-import shutil
 import sys
-import tempfile
 import time
 import tracemalloc
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 SHARED_XSD = REPO_DIR.parent / "shared" / "pes" / "xsd" / "schemas_pes_v5.17"
 sys.path.insert(0, str(REPO_DIR))
+sys.path.insert(0, str(REPO_DIR / "bench"))
+
+from benchdb import BenchDatabase, current_rss_mb, peak_rss_mb  # noqa: E402
 
 # Share of each format among the invoices, and how many distinct files of each are generated.
 MIX = (("facturx", 4), ("cii", 2), ("ubl", 2), ("pdf", 2))
 
 
-def _rss_mb() -> float:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1024 / 1024
-
-
-class BenchDatabase:
-    """A throw-away database: a temporary SQLite file, or a PostgreSQL database made for the run."""
-
-    def __init__(self, url: str):
-        self.base_url = url
-        self.tmp = Path(tempfile.mkdtemp(prefix="chorale-bench-pes-"))
-        self.pg_name = None
-        if url.startswith(("postgres://", "postgresql://")):
-            self.pg_name = f"chorale_bench_pes_{os.getpid()}"
-            self.url = urlunsplit(urlsplit(url)._replace(path=f"/{self.pg_name}"))
-            self._pg(f'CREATE DATABASE "{self.pg_name}"')
-        else:
-            self.url = f"sqlite:///{self.tmp / 'bench.sqlite3'}"
-
-    @property
-    def label(self) -> str:
-        return "PostgreSQL" if self.pg_name else "SQLite"
-
-    def _pg(self, statement: str) -> None:
-        import psycopg
-
-        with psycopg.connect(self.base_url, autocommit=True) as connection:
-            connection.execute(statement)
-
-    def setup_django(self) -> None:
-        os.environ["DATABASE_URL"] = self.url
-        os.environ["MEDIA_ROOT"] = str(self.tmp / "media")
-        # DEBUG keeps every SQL query in memory: it would show as growth with the count.
-        os.environ["DEBUG"] = "0"
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-        os.environ.setdefault("LOG_LEVEL", "WARNING")
-        if not os.environ.get("CHORALE_PES_XSD_DIR") and SHARED_XSD.is_dir():
-            os.environ["CHORALE_PES_XSD_DIR"] = str(SHARED_XSD)
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0, interactive=False)
-
-    def drop(self) -> None:
-        if self.pg_name:
-            from django.db import connections
-
-            connections.close_all()
-            self._pg(f'DROP DATABASE IF EXISTS "{self.pg_name}"')
-        shutil.rmtree(self.tmp, ignore_errors=True)
+def pes_environ() -> dict:
+    """Validate every file written against the PES schemas when the shared copy is there."""
+    if not os.environ.get("CHORALE_PES_XSD_DIR") and SHARED_XSD.is_dir():
+        return {"CHORALE_PES_XSD_DIR": str(SHARED_XSD)}
+    return {}
 
 
 def make_world():
@@ -187,14 +140,6 @@ def _reset_peak_rss() -> bool:
     return True
 
 
-def _peak_rss_mb() -> float:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def export(recipient, *, trace: bool) -> tuple[float, float, object]:
     """Seconds of one export (untraced), or the Python heap's peak during it (traced, slower)."""
     from invoices import pes_export
@@ -216,9 +161,9 @@ def main(argv=None) -> int:
     parser.add_argument("--n", type=int, nargs="+", default=[10, 100, 1000], help="invoices per export")
     args = parser.parse_args(argv)
 
-    database = BenchDatabase(os.environ.get("DATABASE_URL", ""))
+    database = BenchDatabase(os.environ.get("DATABASE_URL", ""), name="bench-pes")
     try:
-        database.setup_django()
+        database.setup_django(**pes_environ())
         from django.conf import settings
 
         recipient, supplier = make_world()
@@ -247,10 +192,10 @@ def main(argv=None) -> int:
             # Timed run, untraced; the peak RSS counter is reset just before it.
             make_invoices(recipient, supplier, originals, n, offset)
             offset += n
-            before = _rss_mb()
+            before = current_rss_mb()
             _reset_peak_rss()
             seconds, _peak, done = export(recipient, trace=False)
-            peak_rss = _peak_rss_mb()
+            peak_rss = peak_rss_mb()
             # The same count again under tracemalloc, for the Python heap's high-water mark.
             make_invoices(recipient, supplier, originals, n, offset)
             offset += n

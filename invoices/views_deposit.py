@@ -121,7 +121,10 @@ def _messages_of(*forms) -> list[str]:
     for form in forms:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages += [f"{label} : {e}" if label else str(e) for e in errors]
+            messages += [
+                # Translators: a form field's label and one of its errors (French spaces the colon).
+                _("%(label)s : %(error)s") % {"label": label, "error": e} if label else str(e) for e in errors
+            ]
     return messages
 
 

@@ -92,8 +92,13 @@ DATABASES["default"].setdefault("TEST", {})
 if env.str("TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["TEST"]["NAME"] = env.str("TEST_DATABASE_NAME")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A busy timeout keeps the dev server and management commands from failing on a concurrent write.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # A busy timeout and IMMEDIATE transactions keep concurrent writers from failing on "database is locked";
+    # WAL spares every commit a full disk sync (about 40 ms here), which would dominate a deposit.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20,
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://chorale")}

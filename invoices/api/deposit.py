@@ -15,6 +15,7 @@ from django.http import UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.urls import path
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ParseError, UnsupportedMediaType
@@ -210,7 +211,7 @@ def create_invoice_from_request(request) -> Response:
         OversizedUpload(n) for field, n in skipped if field == "attachments"
     ]
     if len(uploads) != 1:
-        message = "Un fichier de facture, et un seul, est requis (champ « file »)."
+        message = _("Un fichier de facture, et un seul, est requis (champ « file »).")
         return Response({"file": [message]}, status=400)
     if key:
         first = deposit_for_key(request.user, key)
@@ -226,7 +227,7 @@ def create_invoice_from_request(request) -> Response:
         supplier = _supplier(request.user, data["supplier"])
         if supplier is None:
             return Response(
-                {"supplier": ["Structure inconnue, ou pour laquelle vous ne déposez pas."]}, status=400
+                {"supplier": [_("Structure inconnue, ou pour laquelle vous ne déposez pas.")]}, status=400
             )
     deposit = deposit_files(
         request.user,
