@@ -19,16 +19,9 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from invoices import notifications, reasons, services
-from invoices.formats.model import ExtractedInvoice
 from invoices.models import Invoice, InvoiceAttachment, InvoiceEvent
 from invoices.queries import RECIPIENT, SUPPLIER, SYSTEM, roles_of
-from invoices.routing import (
-    LOCATIONS,
-    Routing,
-    RoutingContext,
-    _check_recipient,
-    _check_service_and_engagement,
-)
+from invoices.routing import check_destination
 from invoices.statuses import InvoiceStatus as S
 from invoices.validation import Limits, Size, check_attachment, check_filename, deposit_finding
 
@@ -561,18 +554,11 @@ def _route(invoice: Invoice, *, actor, buyer_siret: str, code_service: str, enga
     """The deposit-time checks of the recipient, its service and engagement, on the corrected data.
 
     The supplier, the number and the duplicate checks are left out on purpose: the invoice keeps its
-    supplier and its number, and it is its own "duplicate". The routing rules report on the fields of the
-    deposit form of a plain PDF (`LOCATIONS["pdf"]`), which are the recycle form's too.
+    supplier and its number, and it is its own "duplicate".
     """
-    extracted = ExtractedInvoice(
-        buyer_siret=buyer_siret or None, service_code=code_service or None, engagement=engagement or None
+    routing = check_destination(
+        actor, invoice.supplier, buyer_siret=buyer_siret, code_service=code_service, engagement=engagement
     )
-    context = RoutingContext(actor, supplier=invoice.supplier)
-    where = LOCATIONS["pdf"]
-    routing = Routing()
-    _check_recipient(extracted, context, where["buyer"], routing)
-    if routing.recipient is not None:
-        _check_service_and_engagement(extracted, context, where, routing)
     errors = [f for f in routing.findings if f.is_error]
     if errors:
         raise RoutingRefused(

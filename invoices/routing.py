@@ -425,6 +425,26 @@ def _check_recipient(
         routing.recipient = recipient
 
 
+def check_destination(
+    user, supplier: Structure, *, buyer_siret: str, code_service: str, engagement: str
+) -> Routing:
+    """The deposit-time checks of the recipient, its service and engagement number, on typed-in data.
+
+    Used when a supplier corrects the routing of an invoice *à recycler*: the findings name the fields of the
+    plain-PDF deposit form, which are the correction form's too.
+    """
+    invoice = ExtractedInvoice(
+        buyer_siret=buyer_siret or None, service_code=code_service or None, engagement=engagement or None
+    )
+    context = RoutingContext(user, supplier=supplier)
+    where = LOCATIONS["pdf"]
+    routing = Routing()
+    _check_recipient(invoice, context, where["buyer"], routing)
+    if routing.recipient is not None:
+        _check_service_and_engagement(invoice, context, where, routing)
+    return routing
+
+
 def _check_service_and_engagement(
     invoice: ExtractedInvoice, context: RoutingContext, where: dict, routing: Routing
 ) -> None:
