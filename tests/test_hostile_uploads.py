@@ -10,31 +10,13 @@ from django.test import Client
 
 from invoices.models import Deposit, Invoice
 from tests.builders import cii_invoice, facturx_pdf, pdf_with_attachment
+from tests.builders.hostile import LAUGHS, XXE
 from tests.conftest import verified_client
 from tests.factories_deposit import make_world, token_headers, upload, zip_of
 
 API_URL = "/api/v1/invoices/"
 WEB_URL = "/factures/deposer/"
 BOUNDARY = "chorale-test-boundary"
-CII_OPEN = (
-    b'<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100">'
-)
-
-XXE = (
-    b'<?xml version="1.0"?><!DOCTYPE rsm:CrossIndustryInvoice [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-    + CII_OPEN
-    + b"<rsm:ExchangedDocument>&xxe;</rsm:ExchangedDocument></rsm:CrossIndustryInvoice>"
-)
-LAUGHS = (
-    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-    + b"".join(
-        b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
-        for i in range(1, 10)
-    )
-    + b"]>"
-    + CII_OPEN
-    + b"<rsm:ExchangedDocument>&lol9;</rsm:ExchangedDocument></rsm:CrossIndustryInvoice>"
-)
 
 
 def truncated_pdf():
