@@ -485,6 +485,28 @@ def record_deposit(invoice: Invoice, *, actor) -> InvoiceEvent:
     return InvoiceEvent.objects.create(invoice=invoice, from_status="", to_status=S.DEPOSEE, actor=actor)
 
 
+def create_delivered(invoice: Invoice, *, actor) -> Invoice:
+    """Save a new, routed invoice already made available to its recipient, with its first two history rows.
+
+    What `record_deposit` then `deliver` do (the table's SYSTEM transition), in two statements
+    instead of six: nobody else can see the row before the deposit commits, so there is nothing to lock.
+    """
+    now = timezone.now()
+    invoice.status = S.MISE_A_DISPOSITION
+    invoice.status_changed_at = invoice.delivered_at = now
+    invoice.version = 1
+    invoice.save(force_insert=True)
+    InvoiceEvent.objects.bulk_create(
+        [
+            InvoiceEvent(invoice=invoice, from_status="", to_status=S.DEPOSEE, actor=actor, at=now),
+            InvoiceEvent(
+                invoice=invoice, from_status=S.DEPOSEE, to_status=S.MISE_A_DISPOSITION, actor=actor, at=now
+            ),
+        ]
+    )
+    return invoice
+
+
 def deliver(invoice: Invoice, *, actor) -> Invoice:
     """Routed: the invoice is made available to its recipient and the payment clock starts.
 

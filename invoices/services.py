@@ -498,7 +498,7 @@ def _create_invoice(document: Document, user) -> None:
     number = extracted.number.strip()
     try:
         with transaction.atomic():
-            invoice = Invoice.objects.create(
+            invoice = Invoice(
                 number=number,
                 year=extracted.issue_date.year,
                 type_code=(extracted.type_code or "380").strip()[:3],
@@ -525,14 +525,13 @@ def _create_invoice(document: Document, user) -> None:
                 original=document.stored,
                 deposited_by=user,
             )
+            invoice = lifecycle.create_delivered(invoice, actor=user)
             InvoiceAttachment.objects.bulk_create(
                 [
                     InvoiceAttachment(invoice=invoice, stored_file=extra.stored, added_by=user)
                     for extra in document.attachments
                 ]
             )
-            lifecycle.record_deposit(invoice, actor=user)
-            invoice = lifecycle.deliver(invoice, actor=user)
     except IntegrityError:
         if Invoice.objects.filter(supplier=supplier, number=number, year=extracted.issue_date.year).exists():
             # A concurrent deposit took the number between our check and our insert (the constraint decides).
