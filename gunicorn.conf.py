@@ -15,7 +15,7 @@ accesslog = "-"
 def post_worker_init(worker):
     """Compile the XSDs and schematrons once the worker has loaded Django (never in the master: Saxon must not
     cross a fork)."""
+    from invoices.deposit.validation import validation_config
     from invoices.formats import warm_up
-    from invoices.validation import validation_config
 
     warm_up(validation_config())

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_principal import reassign_principal
 from accounts.models import (
     ApiToken,
     AttachmentRequest,
@@ -75,8 +76,13 @@ class StructureAdmin(admin.ModelAdmin):
     search_fields = ["name", "identifier"]
     raw_id_fields = ["principal_manager"]
     inlines = [ServiceInline, MembershipInline]
+    actions = [reassign_principal]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        # Changing the principal manager must go through the journaled operation (the action).
+        return [*readonly, "principal_manager"] if obj is not None else readonly
 
 
 admin.site.register(AttachmentRequest)
 admin.site.register(ApiToken)
-from accounts import admin_principal  # noqa: E402,F401

@@ -1,7 +1,7 @@
 """Support reassigns the principal manager of a structure whose principal left without transferring the role.
 
-The structure admin is extended (not replaced): the principal manager becomes read-only on the change form,
-so the only way to change it from the admin is this action, which goes through
+The structure admin (`accounts.admin`) shows the principal manager read-only on the change form, so the
+only way to change it from the admin is this action, which goes through
 `services.reassign_principal_manager` (journaled, both people told by e-mail).
 """
 
@@ -11,9 +11,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts import admin as accounts_admin
 from accounts import services
-from accounts.models import Structure, User
+from accounts.models import User
 
 
 class ReassignPrincipalForm(forms.Form):
@@ -69,16 +68,3 @@ def reassign_principal(modeladmin, request, queryset):
         "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
     }
     return TemplateResponse(request, "accounts/structures/admin_reassign_principal.html", context)
-
-
-class StructureAdmin(accounts_admin.StructureAdmin):
-    actions = [reassign_principal]
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        # Changing the principal manager must go through the journaled operation (the action above).
-        return [*readonly, "principal_manager"] if obj is not None else readonly
-
-
-admin.site.unregister(Structure)
-admin.site.register(Structure, StructureAdmin)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import identifiers
+from accounts.recovery import hash_recovery_code
 
 
 class UserManager(BaseUserManager):
@@ -348,12 +349,10 @@ class RecoveryCodeDevice(ThrottlingMixin, Device):
         return getattr(settings, "OTP_RECOVERY_THROTTLE_FACTOR", 1)
 
     def verify_token(self, token):
-        from accounts import twofactor
-
         allowed, _info = self.verify_is_allowed()
         if not allowed:
             return False
-        code_hash = twofactor.hash_recovery_code(token)
+        code_hash = hash_recovery_code(token)
         now = timezone.now()
         # A conditional update consumes the code at most once, even with two requests racing.
         used = code_hash is not None and bool(

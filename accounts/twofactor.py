@@ -6,10 +6,8 @@ recovery codes stored as hashes, every failure throttled per device and written 
 """
 
 import base64
-import hashlib
 import io
 import re
-import secrets
 from datetime import datetime, timedelta
 from functools import wraps
 from urllib.parse import quote
@@ -30,6 +28,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.auth_mail import notify_security_change
 from accounts.journal import log_event
 from accounts.models import RecoveryCode, RecoveryCodeDevice, SecurityEvent, User
+from accounts.recovery import (  # noqa: F401  (part of this module's interface)
+    RECOVERY_CODE_BYTES,
+    RECOVERY_GROUP,
+    group,
+    hash_recovery_code,
+    new_recovery_code,
+    normalize_recovery_code,
+)
 
 # --- Pure logic ---
 
@@ -37,12 +43,6 @@ _CODE_RE = re.compile(r"[0-9]{6}")  # [0-9], not \d: "١٢٣٤٥٦" must not pas
 _SPACES_RE = re.compile(r"\s+")
 
 RECOVERY_CODE_COUNT = 10
-RECOVERY_CODE_BYTES = 15  # 120 random bits: 24 base32 characters, no padding (the rule asks for ≥ 112)
-RECOVERY_GROUP = 4
-_B32_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-_RECOVERY_LENGTH = RECOVERY_CODE_BYTES * 8 // 5
-# Characters a person may type for the base32 ones they see (0/O, 1/I, 8/B are easy to mix up on paper).
-_LOOKALIKES = str.maketrans({"0": "O", "1": "I", "8": "B"})
 
 
 def normalize_code(raw: str | None) -> str | None:
@@ -51,31 +51,6 @@ def normalize_code(raw: str | None) -> str | None:
         return None
     code = _SPACES_RE.sub("", raw)
     return code if _CODE_RE.fullmatch(code) else None
-
-
-def group(text: str, size: int = RECOVERY_GROUP, sep: str = "-") -> str:
-    return sep.join(text[i : i + size] for i in range(0, len(text), size))
-
-
-def new_recovery_code() -> str:
-    """A fresh recovery code, grouped for reading: 'ABCD-EFGH-…' (6 groups of 4 base32 characters)."""
-    return group(base64.b32encode(secrets.token_bytes(RECOVERY_CODE_BYTES)).decode())
-
-
-def normalize_recovery_code(raw: str | None) -> str | None:
-    """A typed recovery code in canonical form (upper case, no separators), or None if it cannot be one."""
-    if raw is None:
-        return None
-    code = re.sub(r"[\s\-]+", "", raw).upper().translate(_LOOKALIKES)
-    if len(code) != _RECOVERY_LENGTH or any(c not in _B32_ALPHABET for c in code):
-        return None
-    return code
-
-
-def hash_recovery_code(raw: str | None) -> str | None:
-    """SHA-256 of the normalized code. 120 random bits make a slow or salted hash unnecessary."""
-    code = normalize_recovery_code(raw)
-    return hashlib.sha256(code.encode("ascii")).hexdigest() if code else None
 
 
 def b32_secret(bin_key: bytes) -> str:

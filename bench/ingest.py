@@ -4,9 +4,9 @@ validation cost of the same files measured in the same run.
     .venv/bin/python bench/ingest.py [--n 20 100] [--formats facturx cii ubl]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/ingest.py
 
-The deposit path is `invoices.services.deposit_files`, one deposit per invoice as a supplier would make
-them: reading, every validation layer (safe parsing, XSD, EN 16931 / Factur-X schematron, French CTC rules,
-Factur-X consistency), routing rules, storage of the original, the invoice row, its history and its
+The deposit path is `invoices.deposit.operations.deposit_files`, one deposit per invoice as a supplier would
+make them: reading, every validation layer (safe parsing, XSD, EN 16931 / Factur-X schematron, French CTC
+rules, Factur-X consistency), routing rules, storage of the original, the invoice row, its history and its
 delivery. The bare cost is `bench/ingest_bare.py`'s `bare_validate` (XML out of the PDF, XSD, schematron,
 nothing else). Each file is run through both, alternately, so that a busy machine slows both alike.
 
@@ -100,9 +100,8 @@ def run(kind: str, documents: list[bytes], user) -> tuple[Clock, Clock]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from bench.ingest_bare import bare_validate
-    from invoices.models import Deposit
-    from invoices.services import deposit_files
-    from invoices.statuses import DepositStatus
+    from invoices.deposit.operations import deposit_files
+    from invoices.models import Deposit, DepositStatus
 
     bare, full = Clock(), Clock()
     name = "facture.pdf" if kind == "facturx" else "facture.xml"
@@ -130,10 +129,10 @@ def main(argv=None) -> int:
     try:
         database.setup_django()
         from bench.ingest_bare import bare_validate
+        from invoices.deposit.validation import validation_config
         from invoices.formats import validate_document
         from invoices.formats.model import DEFAULT_CEN_CII_XSLT
         from invoices.models import Invoice
-        from invoices.validation import validation_config
 
         user = make_world()
         # Compile every stylesheet first: both paths are measured warm, as in a long-running worker.

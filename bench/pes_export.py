@@ -104,8 +104,7 @@ def make_originals() -> list[tuple[str, object]]:
 
 
 def make_invoices(recipient, supplier, originals, n: int, offset: int) -> None:
-    from invoices.models import Invoice
-    from invoices.statuses import InvoiceStatus
+    from invoices.models import Invoice, InvoiceStatus
 
     rows = []
     for i in range(n):
@@ -142,7 +141,7 @@ def _reset_peak_rss() -> bool:
 
 def export(recipient, *, trace: bool) -> tuple[float, float, object]:
     """Seconds of one export (untraced), or the Python heap's peak during it (traced, slower)."""
-    from invoices import pes_export
+    from invoices.pes import export as pes_export
 
     if trace:
         tracemalloc.start()

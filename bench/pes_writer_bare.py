@@ -19,7 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from invoices.pes import PesHeader, PjDocument, read_pes, validate_pes, write_pes  # noqa: E402
+from invoices.pes.core import PesHeader, PjDocument, read_pes, validate_pes, write_pes  # noqa: E402
 
 XSD_DIR = REPO.parent / "shared" / "pes" / "xsd" / "schemas_pes_v5.17"
 HEADER = PesHeader(id_post="034000", id_coll="21340172201787", cod_col="123", cod_bud="00")

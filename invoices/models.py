@@ -1,4 +1,7 @@
-"""Deposits, stored originals, invoices, their history and PES exports."""
+"""Deposits, stored originals, invoices, their statuses and history, and PES exports.
+
+The statuses are declared here; the transition table that moves between them is `invoices.lifecycle`.
+"""
 
 import uuid
 
@@ -8,7 +11,30 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Service, Structure
-from invoices.statuses import DepositStatus, InvoiceStatus
+
+
+class InvoiceStatus(models.TextChoices):
+    DEPOSEE = "deposee", _("Déposée")
+    MISE_A_DISPOSITION = "mise_a_disposition", _("Mise à disposition du destinataire")
+    PRISE_EN_COMPTE = "prise_en_compte", _("Prise en compte par le destinataire")
+    SERVICE_FAIT = "service_fait", _("Service fait")
+    MANDATEE = "mandatee", _("Mandatée")
+    MISE_A_DISPOSITION_COMPTABLE = "mise_a_disposition_comptable", _("Mise à disposition du comptable")
+    COMPTABILISEE = "comptabilisee", _("Comptabilisée")
+    MISE_EN_PAIEMENT = "mise_en_paiement", _("Mise en paiement")
+    A_RECYCLER = "a_recycler", _("À recycler")
+    SUSPENDUE = "suspendue", _("Suspendue")
+    COMPLETEE = "completee", _("Complétée")
+    REJETEE = "rejetee", _("Rejetée")
+
+
+class DepositStatus(models.TextChoices):
+    """Chorus Pro's flux statuses."""
+
+    EN_COURS = "en_cours", _("En cours de traitement")
+    INTEGRE = "integre", _("Intégré")
+    INTEGRE_PARTIELLEMENT = "integre_partiellement", _("Intégré partiellement")
+    REJETE = "rejete", _("Rejeté")
 
 
 def stored_file_path(instance, filename):
@@ -247,7 +273,7 @@ class PesSigningCertificate(models.Model):
     """A person's signing certificate (PKCS#12, eIDAS/RGS**) for the PES files of the structures it names.
 
     A certificate belongs to the one person who holds the delegation: it signs only that person's exports,
-    for the structures listed here. The PKCS#12 and its password are stored encrypted (`invoices.pes_export`).
+    for the structures listed here. The PKCS#12 and its password are stored encrypted (`invoices.pes.export`).
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

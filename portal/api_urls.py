@@ -1,8 +1,10 @@
-"""Every API route under /api/v1/, gathered from the apps."""
+"""Every API route under /api/v1/, gathered from the apps and their capabilities."""
 
 from django.urls import include, path
 
 urlpatterns = [
     path("", include("accounts.api.urls")),
-    path("", include("invoices.api.urls")),
+    path("", include("invoices.deposit.api")),
+    path("", include("invoices.lifecycle.api")),
+    path("", include("invoices.pes.api")),
 ]

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_filters",
     "accounts",
     "invoices",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +83,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
             ],
+            # Template tags live with the capability they serve, not in an app-wide `templatetags` folder.
+            "libraries": {"invoice_workspace": "invoices.lifecycle.templatetags"},
         },
     },
 ]
@@ -208,8 +211,8 @@ SPECTACULAR_SETTINGS = {
         "UserKindEnum": "accounts.models.User.Kind",
         "StructureKindEnum": "accounts.models.Structure.Kind",
         "RightEnum": "accounts.access.RIGHTS",
-        "InvoiceStatusEnum": "invoices.statuses.InvoiceStatus",
-        "DepositStatusEnum": "invoices.statuses.DepositStatus",
+        "InvoiceStatusEnum": "invoices.models.InvoiceStatus",
+        "DepositStatusEnum": "invoices.models.DepositStatus",
     },
 }
 

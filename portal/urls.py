@@ -3,12 +3,19 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from invoices import views as invoice_views
+from invoices.lifecycle import views as lifecycle_views
+
+# The invoice pages, one URL module per capability, under one namespace.
+invoice_urlpatterns = [
+    path("", include("invoices.deposit.urls")),
+    path("", include("invoices.lifecycle.urls")),
+    path("pes/", include("invoices.pes.urls")),
+]
 
 urlpatterns = [
-    path("", invoice_views.dashboard, name="dashboard"),
+    path("", lifecycle_views.dashboard, name="dashboard"),
     path("comptes/", include("accounts.urls")),
-    path("factures/", include("invoices.urls")),
+    path("factures/", include((invoice_urlpatterns, "invoices"))),
     path("api/v1/", include("portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -9,8 +9,7 @@ from django.utils import timezone
 from stdnum import luhn
 
 from accounts.models import Membership, Service, Structure, User
-from invoices.models import Invoice, StoredFile
-from invoices.statuses import InvoiceStatus
+from invoices.models import Invoice, InvoiceStatus, StoredFile
 
 _siret_counter = itertools.count(1)
 

@@ -9,8 +9,7 @@ from stdnum import luhn
 
 from accounts.models import Membership
 from accounts.twofactor import RECENT_OTP_SESSION_KEY
-from invoices.models import InvoiceEvent
-from invoices.statuses import InvoiceStatus
+from invoices.models import InvoiceEvent, InvoiceStatus
 from tests.conftest import verified_client
 from tests.factories import (
     InvoiceFactory,

@@ -10,8 +10,7 @@ from stdnum import luhn
 
 from accounts.models import Membership
 from invoices.formats import samples
-from invoices.models import InvoiceAttachment, StoredFile
-from invoices.statuses import InvoiceStatus
+from invoices.models import InvoiceAttachment, InvoiceStatus, StoredFile
 from tests.conftest import SHARED_DIR, shared_path
 from tests.factories import InvoiceFactory, MembershipFactory, PublicStructureFactory, StructureFactory
 
@@ -129,7 +128,8 @@ def deposited_invoice(
     """Deposit a generated file of `fmt` through `deposit_files`, then move it to service_fait or mandatee."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from invoices import lifecycle, services
+    from invoices import lifecycle
+    from invoices.deposit import operations as services
 
     content = generated_original(fmt, number=number, seller_name=supplier.name)
     upload = SimpleUploadedFile(f"{number}.{EXT[fmt]}", content, content_type=MIME[fmt])

@@ -14,8 +14,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from accounts.models import Structure
-from invoices import pes_export
 from invoices.models import PesExport
+from invoices.pes import export as pes_export
+from invoices.pes import report as pes_report
+from invoices.pes import scope as pes_scope
 
 
 def _date(value: str) -> date:
@@ -46,7 +48,7 @@ class Command(BaseCommand):
     def handle(self, *args, structure=None, all=False, since=None, out=None, shape="both", **options):
         structures = self._structures(structure, all)
         shapes = PesExport.Shape.values if shape == "both" else [shape]
-        filters = pes_export.ExportFilters(since=since)
+        filters = pes_scope.ExportFilters(since=since)
         if out:
             out.mkdir(parents=True, exist_ok=True)
         failures = 0
@@ -55,10 +57,10 @@ class Command(BaseCommand):
             for each in shapes:
                 try:
                     export = pes_export.export_pes(target, actor=None, filters=filters, shape=each)
-                except pes_export.NothingToExport:
+                except pes_scope.NothingToExport:
                     self.stdout.write(f"{target.identifier} {each}: nothing to export")
                     continue
-                except pes_export.PesExportError as error:
+                except pes_scope.PesExportError as error:
                     failures += 1
                     self.stderr.write(f"{target.identifier} {each}: {error.message}")
                     for detail in error.details:
@@ -73,7 +75,7 @@ class Command(BaseCommand):
             public = Structure.objects.filter(kind=Structure.Kind.PUBLIC, is_active=True).order_by(
                 "identifier"
             )
-            return [s for s in public if pes_export.has_pes_parameters(s)]
+            return [s for s in public if pes_scope.has_pes_parameters(s)]
         lookup = Q(identifier=key.strip())
         with contextlib.suppress(ValueError):
             lookup |= Q(uuid=uuid.UUID(key.strip()))
@@ -81,8 +83,8 @@ class Command(BaseCommand):
         if target is None:
             raise CommandError(f"No public structure with SIRET {key}")
         try:
-            pes_export.check_pes_parameters(target)
-        except pes_export.PesExportError as error:
+            pes_scope.check_pes_parameters(target)
+        except pes_scope.PesExportError as error:
             raise CommandError(error.message) from error
         return [target]
 
@@ -93,7 +95,7 @@ class Command(BaseCommand):
             location = pes_file.file.name
             if out:
                 destination = out / f"{pes_file.nom_fic}.xml"
-                with pes_export.open_pes_file(pes_file) as source, destination.open("wb") as target:
+                with pes_report.open_pes_file(pes_file) as source, destination.open("wb") as target:
                     shutil.copyfileobj(source, target)
                 location = str(destination)
             self.stdout.write(

@@ -10,7 +10,7 @@ import json
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from invoices import pes
+from invoices.pes import core as pes
 
 
 def problems_of(pes_file: pes.PesFile) -> list[str]:

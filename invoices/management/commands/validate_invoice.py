@@ -98,7 +98,7 @@ class Command(BaseCommand):
         if not email:
             return None, None
         try:
-            from invoices.routing import check_routing
+            from invoices.deposit.routing import check_routing
         except (ImportError, AttributeError) as exc:
             raise CommandError(
                 f"--as-user : les règles d'acheminement ne sont pas disponibles ({exc})", returncode=2

@@ -1,0 +1,588 @@
+"""Depositing invoices: read, validate, route, keep the originals, and create the accepted invoices.
+
+A deposit (Chorus Pro's *flux*) is one or several files; each invoice in it is integrated or refused on its
+own, and the deposit is integrated wholly, partly or refused. Every deposit is recorded with its report.
+
+The expensive part (reading and validating) runs before any write, outside any transaction. The writes
+then run in one transaction: the originals, each accepted invoice inside its own savepoint with its
+attachments and first history rows (so that an invoice and everything it owns exist together or not at
+all, and one failing invoice does not take the others down), then the deposit with its report.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from accounts import access
+from invoices.deposit.routing import (
+    Routing,
+    RoutingContext,
+    check_duplicate,
+    duplicate_finding,
+    locations_for,
+    route,
+)
+from invoices.deposit.validation import (
+    Limits,
+    Size,
+    check_attachment,
+    check_filename,
+    deposit_finding,
+    expand_zip,
+    is_zip,
+    promote_ctc,
+    validation_config,
+)
+from invoices.formats import validate_document
+from invoices.formats.findings import Finding
+from invoices.formats.model import ExtractedInvoice, ValidationResult
+from invoices.lifecycle.operations import create_delivered
+from invoices.models import Deposit, DepositDocument, DepositStatus, Invoice, InvoiceAttachment, StoredFile
+from invoices.storage import files_removed_on_failure, sha256_of, store_file
+
+log = logging.getLogger(__name__)
+
+IDEMPOTENCY_KEY_MAX = 200
+REPORT_VERSION = 1
+_CENT = Decimal("0.01")
+_AMOUNT_MAX = Decimal("1e17")  # Invoice amounts are DecimalField(max_digits=19, decimal_places=2)
+
+
+class DepositError(Exception):
+    """A deposit that cannot even be attempted (as opposed to one refused with a report)."""
+
+    def __init__(self, finding: Finding):
+        super().__init__(finding.message_en)
+        self.finding = finding
+
+
+class OversizedUpload:
+    """Stands for a file the upload handler stopped reading past the per-file limit (its bytes are gone)."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.size = None
+
+
+@dataclass
+class Document:
+    """One file of a deposit on its way: its bytes, what validation and routing said, what became of it."""
+
+    name: str
+    data: bytes | None = None
+    container: str = ""
+    kind: str = "invoice"  # "invoice", "zip" (an archive of invoices) or "attachment"
+    findings: list[Finding] = field(default_factory=list)
+    result: ValidationResult | None = None
+    routing: Routing | None = None
+    attachments: list["Document"] = field(default_factory=list)
+    sha256: str = ""
+    stored: StoredFile | None = None
+    invoice: Invoice | None = None
+    previous: dict | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.data) if self.data is not None else 0
+
+    @property
+    def all_findings(self) -> list[Finding]:
+        found = list(self.findings)
+        if self.result is not None:
+            found = self.result.findings + found
+        if self.routing is not None:
+            found += self.routing.findings
+        return found
+
+    @property
+    def acceptable(self) -> bool:
+        return (
+            self.data is not None
+            and self.result is not None
+            and self.routing is not None
+            and self.routing.supplier is not None
+            and self.routing.recipient is not None
+            and not any(f.is_error for f in self.all_findings)
+        )
+
+
+def deposit_files(
+    user,
+    files,
+    *,
+    supplier=None,
+    attachments=(),
+    routing_form: dict | None = None,
+    channel: str = Deposit.Channel.WEB,
+    idempotency_key: str = "",
+    archives: bool = True,
+) -> Deposit:
+    """Deposit invoice files (Factur-X, CII, UBL, plain PDF with `routing_form`, or ZIPs of them).
+
+    `files` and `attachments` are uploaded files (anything with `.name`, `.size` and `.read()`/`.chunks()`),
+    or OversizedUpload stand-ins; with `archives=False` a ZIP is refused instead of opened (the API takes one
+    invoice per call). Returns the recorded Deposit, integrated wholly, partly or refused; with
+    an idempotency key already used by this user, returns that first deposit instead, with `replayed` set.
+    """
+    key = (idempotency_key or "").strip()
+    if len(key) > IDEMPOTENCY_KEY_MAX:
+        raise DepositError(
+            deposit_finding(
+                "CHORALE-IDEMPOTENCY-KEY", "Idempotency-Key", length=len(key), limit=IDEMPOTENCY_KEY_MAX
+            )
+        )
+    if key:
+        first = deposit_for_key(user, key)
+        if first is not None:
+            return first
+    limits = Limits.from_settings()
+    context = RoutingContext(user, supplier=supplier)
+    documents = _read_files(files, limits, archives=archives)
+    extras = [_read_attachment(upload, limits) for upload in attachments]
+    invoices = [d for d in documents if d.kind == "invoice"]
+    deposit_findings = []
+    if not documents:
+        deposit_findings.append(deposit_finding("CHORALE-DEPOSIT-EMPTY", "files"))
+
+    config = validation_config()
+    form = routing_form if routing_form and len(invoices) == 1 else None
+    for document in invoices:
+        if document.data is not None and not any(f.is_error for f in document.findings):
+            _validate(document, config, form, context)
+
+    if extras:
+        if len(invoices) == 1:
+            _attach(invoices[0], extras, limits)
+        else:
+            deposit_findings.append(deposit_finding("CHORALE-ATTACHMENTS-ONE-INVOICE", "attachments"))
+            for document in invoices:
+                document.findings.append(deposit_finding("CHORALE-ATTACHMENTS-ONE-INVOICE", "attachments"))
+    _mark_duplicates_within(invoices)
+    for document in invoices:
+        # An invoice about to be inserted meets the number's unique constraint; the others are told now.
+        if document.routing is not None and not document.acceptable:
+            check_duplicate(document.result, document.routing)
+    known = _known_files(documents + extras)
+    _mark_already_deposited(user, documents, known)
+
+    deposit = _record(user, key, channel, supplier, documents, extras, deposit_findings, limits, known)
+    log.info(
+        "deposit %s by user %s: %s (%d invoice file(s), %d integrated)",
+        deposit.uuid,
+        user.pk,
+        deposit.status,
+        len(invoices),
+        sum(1 for d in invoices if d.invoice is not None),
+    )
+    return deposit
+
+
+def deposit_for_key(user, key: str) -> Deposit | None:
+    """The deposit this user already made with this idempotency key, marked as replayed."""
+    first = Deposit.objects.filter(created_by=user, idempotency_key=key).first()
+    if first is not None:
+        first.replayed = True
+    return first
+
+
+def _read_files(files, limits: Limits, *, archives: bool) -> list[Document]:
+    documents = []
+    for upload in files:
+        document = _read(upload, limits)
+        documents.append(document)
+        if document.data is None or not is_zip(document.data) or document.findings:
+            continue
+        if not archives:
+            document.findings.append(deposit_finding("CHORALE-ZIP-ONE-INVOICE", document.name))
+            continue
+        document.kind = "zip"
+        members, findings = expand_zip(document.name, document.data, limits)
+        document.findings += findings
+        for member in members:
+            documents.append(
+                Document(
+                    name=member.name, data=member.data, container=document.name, findings=member.findings
+                )
+            )
+    return documents
+
+
+def _read(upload, limits: Limits, kind: str = "invoice") -> Document:
+    """The upload's bytes, read only when its size is within the per-file limit."""
+    name = _basename(getattr(upload, "name", "") or "fichier")
+    document = Document(name=name, kind=kind)
+    document.findings += check_filename(name, limits)
+    size = getattr(upload, "size", None)
+    too_large = deposit_finding("CHORALE-FILE-TOO-LARGE", name, name=name, limit=Size(limits.max_file_bytes))
+    if isinstance(upload, OversizedUpload) or (size is not None and size > limits.max_file_bytes):
+        document.findings.append(too_large)
+        return document
+    data = _read_bounded(upload, limits.max_file_bytes + 1)
+    if len(data) > limits.max_file_bytes:
+        document.findings.append(too_large)
+        return document
+    document.data = data
+    document.sha256 = sha256_of(data)
+    return document
+
+
+def _read_bounded(upload, limit: int) -> bytes:
+    if hasattr(upload, "chunks"):  # Django's UploadedFile, in memory or in a temporary file
+        parts, total = [], 0
+        for chunk in upload.chunks():
+            parts.append(chunk)
+            total += len(chunk)
+            if total >= limit:
+                break
+        return b"".join(parts)[:limit]
+    return upload.read(limit)
+
+
+def _read_attachment(upload, limits: Limits) -> Document:
+    document = _read(upload, limits, kind="attachment")
+    if document.data is not None:
+        document.findings += check_attachment(document.name, document.data)
+    return document
+
+
+def _basename(name: str) -> str:
+    return name.replace("\\", "/").rsplit("/", 1)[-1].strip() or "fichier"
+
+
+def _validate(document: Document, config, form: dict | None, context: RoutingContext) -> None:
+    """Every validation layer on one invoice file, then the routing rules on what it says."""
+    try:
+        result = validate_document(document.data, filename=document.name, config=config, allow_plain_pdf=True)
+    except Exception:  # a reader bug must refuse one file with a message, never fail the whole deposit
+        log.exception("validation crashed on deposit file %s", document.name)
+        failed = deposit_finding("CHORALE-VALIDATION-FAILED", document.name, name=document.name)
+        document.findings.append(failed)
+        return
+    document.result = result
+    plain = result.format == "pdf" and result.has_text is not None
+    if plain:
+        if form is None:
+            document.findings.append(deposit_finding("CHORALE-PDF-FORM-REQUIRED", document.name))
+            return
+        result.invoice = invoice_from_form(form)
+    elif form is not None and result.format != "unknown":
+        document.findings.append(deposit_finding("CHORALE-FORM-IGNORED", "", "warning"))
+    if result.invoice is None:
+        return
+    document.routing = route(result, context, duplicates=False)
+    result.findings = promote_ctc(result.findings, document.routing.recipient)
+
+
+def invoice_from_form(form: dict) -> ExtractedInvoice:
+    """The invoice data a supplier typed in for a plain PDF (Chorus Pro's deposit with data entry)."""
+    total = form.get("total_with_vat")
+    return ExtractedInvoice(
+        number=(form.get("number") or "").strip() or None,
+        type_code=form.get("type_code") or "380",
+        issue_date=form.get("issue_date"),
+        due_date=form.get("due_date"),
+        currency=form.get("currency") or "EUR",
+        buyer_siret=(form.get("recipient_siret") or "").strip() or None,
+        service_code=(form.get("service_code") or "").strip() or None,
+        engagement=(form.get("engagement") or "").strip() or None,
+        preceding_invoice=(form.get("preceding_invoice") or "").strip() or None,
+        total_without_vat=form.get("total_without_vat"),
+        total_vat=form.get("total_vat"),
+        total_with_vat=total,
+        amount_due=total,
+    )
+
+
+def _attach(document: Document, extras: list[Document], limits: Limits) -> None:
+    document.attachments = extras
+    for extra in extras:
+        if any(f.is_error for f in extra.findings):
+            document.findings.append(
+                deposit_finding("CHORALE-ATTACHMENT-REFUSED", extra.name, name=extra.name)
+            )
+    total = document.size + sum(extra.size for extra in extras)
+    if total > limits.max_invoice_bytes:
+        document.findings.append(
+            deposit_finding(
+                "CHORALE-INVOICE-TOO-LARGE",
+                "attachments",
+                size=Size(total),
+                limit=Size(limits.max_invoice_bytes),
+            )
+        )
+
+
+def _mark_duplicates_within(invoices: list[Document]) -> None:
+    """Two files of one deposit with the same supplier, number and year: the second is a duplicate."""
+    seen: dict[tuple, str] = {}
+    for document in invoices:
+        if not document.acceptable:
+            continue
+        extracted = document.result.invoice
+        key = (document.routing.supplier.pk, extracted.number.strip(), extracted.issue_date.year)
+        if key in seen:
+            location = locations_for(document.result)["number"]
+            document.findings.append(
+                deposit_finding("CHORALE-DUPLICATE-IN-DEPOSIT", location, number=key[1], other=seen[key])
+            )
+        else:
+            seen[key] = document.name
+
+
+def _known_files(documents: list[Document]) -> dict:
+    """The originals already kept, by (sha256, size), for every file of the deposit: one query."""
+    digests = {d.sha256 for d in documents if d.sha256}
+    if not digests:
+        return {}
+    return {(s.sha256, s.size): s for s in StoredFile.objects.filter(sha256__in=digests).order_by("-pk")}
+
+
+def _mark_already_deposited(user, documents: list[Document], known: dict) -> None:
+    """Tell the user when a file was deposited before (by them or their structures).
+
+    Only files already kept can have been deposited, so a new file costs no query here.
+    """
+    stored = {known[(d.sha256, d.size)].pk for d in documents if (d.sha256, d.size) in known}
+    if not stored:
+        return
+    mine = access.structures_with_right(user, access.DEPOSIT).values("pk")
+    earlier = (
+        DepositDocument.objects.filter(stored_file_id__in=stored)
+        .filter(Q(deposit__created_by=user) | Q(deposit__supplier__in=mine))
+        .select_related("deposit", "stored_file")
+        .order_by("deposit__created_at")
+    )
+    first_seen: dict[str, Deposit] = {}
+    for row in earlier:
+        first_seen.setdefault(row.stored_file.sha256, row.deposit)
+    for document in documents:
+        previous = first_seen.get(document.sha256)
+        if previous is None:
+            continue
+        document.previous = {"deposit": str(previous.uuid), "at": previous.created_at.isoformat()}
+        document.findings.append(
+            deposit_finding(
+                "CHORALE-ALREADY-DEPOSITED",
+                document.name,
+                "warning",
+                date=f"{timezone.localtime(previous.created_at):%d/%m/%Y %H:%M}",
+                deposit=str(previous.uuid)[:8],
+            )
+        )
+
+
+def _record(user, key, channel, supplier, documents, extras, deposit_findings, limits, known) -> Deposit:
+    """Write the originals, the accepted invoices and the deposit (one transaction, files removed on failure).
+
+    The deposit row comes last, complete: a concurrent retry with the same idempotency key fails on its
+    unique constraint there, rolls everything back (its invoices, if any, were refused as duplicates of
+    the first request's, or blocked on them) and answers with the first deposit.
+    """
+    invoices = [d for d in documents if d.kind == "invoice"]
+    routed = next((d.routing.supplier for d in invoices if d.routing and d.routing.supplier), None)
+    try:
+        with files_removed_on_failure(), transaction.atomic():
+            for document in documents + extras:
+                if document.data is not None:
+                    document.stored = store_file(
+                        document.data, name=document.name, user=user, sha256=document.sha256, known=known
+                    )
+            for document in invoices:
+                if document.acceptable:
+                    _create_invoice(document, user)
+            integrated = sum(1 for d in invoices if d.invoice is not None)
+            deposit = Deposit(
+                created_by=user,
+                supplier=supplier or routed,
+                channel=channel,
+                idempotency_key=key,
+                status=(
+                    DepositStatus.REJETE
+                    if integrated == 0
+                    else DepositStatus.INTEGRE
+                    if integrated == len(invoices)
+                    else DepositStatus.INTEGRE_PARTIELLEMENT
+                ),
+            )
+            deposit.report = _report(deposit, documents, extras, deposit_findings, limits)
+            deposit.save(force_insert=True)
+            rows = [_document_row(deposit, d) for d in documents + extras if d.stored]
+            DepositDocument.objects.bulk_create(rows)
+    except IntegrityError:
+        first = deposit_for_key(user, key) if key else None
+        if first is None:
+            raise
+        log.info("idempotent retry of deposit %s by user %s", first.uuid, user.pk)
+        return first
+    deposit.replayed = False
+    return deposit
+
+
+def _create_invoice(document: Document, user) -> None:
+    """The invoice, its attachments and its first history rows, in a savepoint: all of them or none."""
+
+    extracted, routing, result = document.result.invoice, document.routing, document.result
+    supplier, recipient = routing.supplier, routing.recipient
+    number = extracted.number.strip()
+    try:
+        with transaction.atomic():
+            invoice = Invoice(
+                number=number,
+                year=extracted.issue_date.year,
+                type_code=(extracted.type_code or "380").strip()[:3],
+                format=result.format,
+                profile=(result.profile or "")[:32],
+                supplier=supplier,
+                recipient=recipient,
+                service=routing.service,
+                code_service=(extracted.service_code or "").strip(),
+                engagement=(extracted.engagement or "").strip(),
+                issue_date=extracted.issue_date,
+                due_date=extracted.due_date if isinstance(extracted.due_date, date) else None,
+                currency=(extracted.currency or "EUR").strip()[:3],
+                seller_name=_cut(extracted.seller_name, 200) or supplier.name[:200],
+                seller_siret=_cut(extracted.seller_siret, 14) or (supplier.siren and supplier.identifier),
+                seller_vat=_cut(extracted.seller_vat, 20) or supplier.vat_number[:20],
+                buyer_name=_cut(extracted.buyer_name, 200) or recipient.name[:200],
+                buyer_identifier=recipient.identifier[:40],
+                total_without_vat=_amount(extracted.total_without_vat),
+                total_vat=_amount(extracted.total_vat),
+                total_with_vat=_amount(extracted.total_with_vat),
+                amount_due=_amount(extracted.amount_due),
+                data=extracted.to_dict(),
+                original=document.stored,
+                deposited_by=user,
+            )
+            invoice = create_delivered(invoice, actor=user)
+            InvoiceAttachment.objects.bulk_create(
+                [
+                    InvoiceAttachment(invoice=invoice, stored_file=extra.stored, added_by=user)
+                    for extra in document.attachments
+                ]
+            )
+    except IntegrityError:
+        if Invoice.objects.filter(supplier=supplier, number=number, year=extracted.issue_date.year).exists():
+            # A concurrent deposit took the number between our check and our insert (the constraint decides).
+            document.findings.append(
+                duplicate_finding(number, extracted.issue_date.year, locations_for(result)["number"])
+            )
+            return
+        log.exception("invoice %s of deposit file %s could not be recorded", number, document.name)
+        document.findings.append(deposit_finding("CHORALE-RECORD-FAILED", document.name))
+        return
+    except DatabaseError:
+        log.exception("invoice %s of deposit file %s could not be recorded", number, document.name)
+        document.findings.append(deposit_finding("CHORALE-RECORD-FAILED", document.name))
+        return
+    document.invoice = invoice
+
+
+def _cut(value, length: int) -> str:
+    return (value or "").strip()[:length]
+
+
+def _amount(value) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        amount = Decimal(value).quantize(_CENT, ROUND_HALF_UP)
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+    return amount if abs(amount) < _AMOUNT_MAX else None
+
+
+def finding_dict(finding: Finding) -> dict:
+    """A finding as kept in a report: both languages, so the page can follow the reader's language."""
+    return {
+        "severity": finding.severity,
+        "rule": finding.rule,
+        "message": finding.message,
+        "message_en": finding.message_en,
+        "location": finding.location,
+    }
+
+
+def _document_row(deposit: Deposit, document: Document) -> DepositDocument:
+    result = document.result
+    return DepositDocument(
+        deposit=deposit,
+        stored_file=document.stored,
+        format=(result.format if result else document.kind if document.kind != "invoice" else "")[:16],
+        profile=((result.profile or "") if result else "")[:32],
+        valid=document.invoice is not None
+        if document.kind == "invoice"
+        else not any(f.is_error for f in document.findings),
+        findings=[finding_dict(f) for f in document.all_findings],
+        invoice=document.invoice,
+    )
+
+
+def _report(deposit: Deposit, documents, extras, deposit_findings, limits: Limits) -> dict:
+    """The compte rendu: per file, what it was, what became of it and every finding, in both languages."""
+
+    def entry(document: Document) -> dict:
+        result, routing, invoice = document.result, document.routing, document.invoice
+        extracted = result.invoice if result else None
+        return {
+            "file": document.name,
+            "container": document.container,
+            "kind": document.kind,
+            "size": document.size if document.data is not None else None,
+            "sha256": document.sha256,
+            "format": result.format if result else "",
+            "profile": (result.profile or "") if result else "",
+            "accepted": invoice is not None,
+            "number": (extracted.number or "") if extracted else "",
+            "invoice": str(invoice.uuid) if invoice else None,
+            "recipient": (
+                {"name": routing.recipient.name, "identifier": routing.recipient.identifier}
+                if routing and routing.recipient
+                else None
+            ),
+            "already_deposited": document.previous,
+            "findings": [finding_dict(f) for f in document.all_findings],
+            "attachments": [entry(extra) for extra in document.attachments],
+        }
+
+    invoices = [d for d in documents if d.kind == "invoice"]
+    attached = {id(extra) for d in invoices for extra in d.attachments}
+    loose = [d for d in extras if id(d) not in attached]
+    zip_findings = [f for d in documents if d.kind == "zip" for f in d.findings]
+    return {
+        "version": REPORT_VERSION,
+        "status": deposit.status,
+        "integrated": sum(1 for d in invoices if d.invoice is not None),
+        "refused": sum(1 for d in invoices if d.invoice is None),
+        "findings": [finding_dict(f) for f in deposit_findings + zip_findings],
+        "documents": [entry(d) for d in invoices],
+        "archives": [
+            {"file": d.name, "size": d.size, "sha256": d.sha256} for d in documents if d.kind == "zip"
+        ],
+        "attachments": [entry(d) for d in loose],
+        "limits": limits.as_dict(),
+    }
+
+
+# Lookups, scoped to the user: every deposit id goes through here.
+
+
+def deposits_for_user(user):
+    """The deposits a user may see: their own, and those of the supplier structures they deposit for."""
+    depositable = access.structures_with_right(user, access.DEPOSIT).values("pk")
+    return Deposit.objects.filter(Q(created_by=user) | Q(supplier__in=depositable)).select_related(
+        "supplier", "created_by"
+    )
+
+
+def get_deposit_for_user(user, uuid) -> Deposit:
+    """The deposit with this public id if the user may see it, else 404 (outsiders learn nothing)."""
+    deposit = deposits_for_user(user).filter(uuid=uuid).first()
+    if deposit is None:
+        raise Http404("No such deposit")
+    return deposit

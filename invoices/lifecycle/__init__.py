@@ -1,0 +1,86 @@
+"""The invoice lifecycle: the status table, the operations that walk it, the supplier's answers, the payment
+clock. Callers outside the package import from here; modules inside import from each other directly."""
+
+from invoices.lifecycle.answers import (
+    acknowledge_rejection,
+    complete_invoice,
+    overdue_unacknowledged_rejections,
+    recycle_invoice,
+)
+from invoices.lifecycle.clock import (
+    CLOCK_RUNNING,
+    ORDONNATEUR_SHARE_DAYS,
+    PAYMENT_DEADLINE_DAYS,
+    PaymentClock,
+    payment_clock,
+)
+from invoices.lifecycle.operations import (
+    deliver,
+    record_deposit,
+    set_status,
+)
+from invoices.lifecycle.queries import (
+    RECIPIENT,
+    SUPPLIER,
+    SYSTEM,
+    roles_of,
+)
+from invoices.lifecycle.transitions import (
+    COMPLETE,
+    DELIVER,
+    FINAL_STATUSES,
+    LIFECYCLE_CODES,
+    RECYCLE,
+    ROLES,
+    SET_STATUS,
+    STATUS_CODES,
+    TRANSITIONS,
+    IllegalTransition,
+    LifecycleCode,
+    LifecycleError,
+    RoutingRefused,
+    Transition,
+    VersionConflict,
+    allowed_transitions,
+    available_actions,
+    declared,
+    lifecycle_code,
+)
+
+__all__ = [
+    "CLOCK_RUNNING",
+    "COMPLETE",
+    "DELIVER",
+    "FINAL_STATUSES",
+    "LIFECYCLE_CODES",
+    "ORDONNATEUR_SHARE_DAYS",
+    "PAYMENT_DEADLINE_DAYS",
+    "RECIPIENT",
+    "RECYCLE",
+    "ROLES",
+    "SET_STATUS",
+    "STATUS_CODES",
+    "SUPPLIER",
+    "SYSTEM",
+    "TRANSITIONS",
+    "IllegalTransition",
+    "LifecycleCode",
+    "LifecycleError",
+    "PaymentClock",
+    "RoutingRefused",
+    "Transition",
+    "VersionConflict",
+    "acknowledge_rejection",
+    "allowed_transitions",
+    "available_actions",
+    "complete_invoice",
+    "declared",
+    "deliver",
+    "lifecycle_code",
+    "overdue_unacknowledged_rejections",
+    "payment_clock",
+    "record_deposit",
+    "recycle_invoice",
+    "roles_of",
+    "set_status",
+]

@@ -1,0 +1,190 @@
+"""Exports: the current invoice list (CSV, XLSX) and one invoice's history in the XP Z12-012 vocabulary.
+
+The lists are streamed from the database in chunks, so an accountant can export years of invoices; the CSV is
+semicolon-separated with a BOM, which is what a French spreadsheet opens correctly.
+"""
+
+import csv
+import io
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from invoices.lifecycle import reasons
+from invoices.lifecycle.clock import payment_clock
+from invoices.lifecycle.transitions import lifecycle_code
+from invoices.models import Invoice, InvoiceStatus
+
+CHUNK = 2000
+
+
+def _columns():
+    return [
+        (_("Numéro"), lambda i: i.number),
+        (_("Type"), lambda i: i.type_code),
+        (_("Fournisseur"), lambda i: i.seller_name or i.supplier.name),
+        (_("SIRET fournisseur"), lambda i: i.seller_siret or i.supplier.identifier),
+        (_("Destinataire"), lambda i: i.recipient.name),
+        (_("Identifiant destinataire"), lambda i: i.recipient.identifier),
+        (_("Code service"), lambda i: i.code_service),
+        (_("N° d'engagement"), lambda i: i.engagement),
+        (_("Date d'émission"), lambda i: i.issue_date),
+        (_("Date d'échéance"), lambda i: i.due_date),
+        (_("Déposée le"), lambda i: timezone.localtime(i.created_at).replace(tzinfo=None)),
+        (_("Montant HT"), lambda i: i.total_without_vat),
+        (_("TVA"), lambda i: i.total_vat),
+        (_("Montant TTC"), lambda i: i.total_with_vat),
+        (_("Devise"), lambda i: i.currency),
+        (_("Statut"), lambda i: str(InvoiceStatus(i.status).label)),
+        (_("Code cycle de vie"), lambda i: lifecycle_code(i.status).code),
+        (_("Statut depuis le"), lambda i: timezone.localtime(i.status_changed_at).replace(tzinfo=None)),
+        (_("Jours depuis la réception"), lambda i: payment_clock(i).days_elapsed),
+        (_("Exercice du mandat"), lambda i: i.mandat_exercice),
+        (_("N° de bordereau"), lambda i: i.mandat_bordereau),
+        (_("N° de mandat"), lambda i: i.mandat_numero),
+        (_("Format"), lambda i: i.format),
+        (_("Identifiant Chorale"), lambda i: str(i.uuid)),
+    ]
+
+
+def _rows(queryset):
+    columns = _columns()
+    yield [title for title, _get in columns]
+    for invoice in queryset.select_related("supplier", "recipient").iterator(chunk_size=CHUNK):
+        yield [get(invoice) for _title, get in columns]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+# A cell starting with one of these is a formula to a spreadsheet: supplier-typed text (a seller name, an
+# invoice number) must never run as one on an accountant's machine (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    if isinstance(value, Decimal):
+        return str(value).replace(".", ",")
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def list_csv_chunks(queryset):
+    """The list as CSV text chunks (for a streaming response)."""
+    writer = csv.writer(_Echo(), delimiter=";")
+    yield "\ufeff"
+    for row in _rows(queryset):
+        yield writer.writerow([_csv_value(v) for v in row])
+
+
+def _xlsx_cell(sheet, value):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"  # openpyxl would otherwise write text starting with "=" as a formula
+        return cell
+    return value
+
+
+def list_xlsx(queryset) -> bytes:
+    """The list as an XLSX workbook (openpyxl's write-only mode keeps memory flat)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Factures"))
+    for row in _rows(queryset):
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- One invoice's history ---------------------------------------------------------------------------
+
+
+def history_records(invoice: Invoice) -> list[dict]:
+    """The history rows in the lifecycle vocabulary: code and label of XP Z12-012 next to Chorale's status."""
+    records = []
+    for event in invoice.events.select_related("actor").order_by("at", "id"):
+        code = lifecycle_code(event.to_status)
+        previous = lifecycle_code(event.from_status).code if event.from_status else ""
+        records.append(
+            {
+                "at": event.at.isoformat(),
+                "status_code": code.code,
+                "status_label": str(code.label),
+                "mandatory": code.mandatory,
+                "previous_status_code": previous,
+                "chorale_status": event.to_status,
+                "chorale_status_label": str(InvoiceStatus(event.to_status).label),
+                "reason_code": event.reason,
+                "reason_label": reasons.label(event.reason) if event.reason else "",
+                "comment": event.comment,
+                "actor": event.actor.email if event.actor else "",
+                "data": event.data or {},
+            }
+        )
+    return records
+
+
+def history_json(invoice: Invoice) -> str:
+    document = {
+        "vocabulary": "AFNOR XP Z12-012",
+        "invoice": {
+            "id": str(invoice.uuid),
+            "number": invoice.number,
+            "year": invoice.year,
+            "issue_date": invoice.issue_date.isoformat() if invoice.issue_date else None,
+            "supplier": invoice.supplier.identifier,
+            "recipient": invoice.recipient.identifier,
+            "status": invoice.status,
+            "status_code": lifecycle_code(invoice.status).code,
+        },
+        "events": history_records(invoice),
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+HISTORY_CSV_FIELDS = (
+    "invoice_number",
+    "supplier",
+    "recipient",
+    "at",
+    "status_code",
+    "status_label",
+    "mandatory",
+    "previous_status_code",
+    "chorale_status",
+    "reason_code",
+    "reason_label",
+    "comment",
+    "actor",
+)
+
+
+def history_csv(invoice: Invoice) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=HISTORY_CSV_FIELDS, delimiter=";", extrasaction="ignore")
+    writer.writeheader()
+    for record in history_records(invoice):
+        writer.writerow(
+            {
+                **record,
+                "invoice_number": invoice.number,
+                "supplier": invoice.supplier.identifier,
+                "recipient": invoice.recipient.identifier,
+                "mandatory": "oui" if record["mandatory"] else "non",
+            }
+        )
+    return "\ufeff" + buffer.getvalue()

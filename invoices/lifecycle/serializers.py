@@ -1,0 +1,206 @@
+from django.urls import reverse
+from rest_framework import serializers
+
+from invoices.lifecycle import reasons
+from invoices.lifecycle.clock import payment_clock
+from invoices.lifecycle.transitions import lifecycle_code
+from invoices.models import Invoice, InvoiceAttachment, InvoiceEvent, InvoiceStatus
+
+
+class InvoiceEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    status_code = serializers.SerializerMethodField(
+        help_text="Code du statut dans le cycle de vie XP Z12-012."
+    )
+    reason_label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InvoiceEvent
+        fields = [
+            "from_status",
+            "to_status",
+            "status_code",
+            "actor",
+            "at",
+            "reason",
+            "reason_label",
+            "comment",
+        ]
+
+    def get_status_code(self, event) -> str:
+        return lifecycle_code(event.to_status).code
+
+    def get_reason_label(self, event) -> str:
+        return reasons.label(event.reason) if event.reason else ""
+
+
+class PaymentClockSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=["running", "paused", "stopped", "none"])
+    started_on = serializers.DateField(allow_null=True)
+    days_elapsed = serializers.IntegerField(allow_null=True)
+    days_remaining = serializers.IntegerField(allow_null=True)
+
+
+class InvoiceSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid", read_only=True)
+    supplier = serializers.CharField(source="supplier.identifier", read_only=True)
+    recipient = serializers.CharField(source="recipient.identifier", read_only=True)
+    service = serializers.CharField(source="service.code", read_only=True, default=None)
+    status_code = serializers.SerializerMethodField(
+        help_text="Code du statut dans le cycle de vie XP Z12-012."
+    )
+    payment_clock = serializers.SerializerMethodField(help_text="Délai global de paiement (30 jours).")
+
+    class Meta:
+        model = Invoice
+        fields = [
+            "id",
+            "number",
+            "year",
+            "type_code",
+            "format",
+            "profile",
+            "status",
+            "status_code",
+            "status_changed_at",
+            "version",
+            "supplier",
+            "seller_name",
+            "recipient",
+            "buyer_name",
+            "service",
+            "code_service",
+            "engagement",
+            "issue_date",
+            "due_date",
+            "currency",
+            "total_without_vat",
+            "total_vat",
+            "total_with_vat",
+            "amount_due",
+            "created_at",
+            "delivered_at",
+            "payment_clock",
+            "mandat_exercice",
+            "mandat_bordereau",
+            "mandat_numero",
+            "mandat_ligne",
+            "rejection_acknowledged_at",
+        ]
+        read_only_fields = fields
+
+    def get_status_code(self, invoice) -> str:
+        return lifecycle_code(invoice.status).code
+
+    def get_payment_clock(self, invoice) -> dict:
+        clock = payment_clock(invoice)
+        return PaymentClockSerializer(
+            {
+                "state": clock.state,
+                "started_on": clock.started_on,
+                "days_elapsed": clock.days_elapsed,
+                "days_remaining": clock.days_remaining,
+            }
+        ).data
+
+
+class InvoiceAttachmentSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="stored_file.uuid", read_only=True)
+    name = serializers.CharField(source="stored_file.original_name", read_only=True)
+    size = serializers.IntegerField(source="stored_file.size", read_only=True)
+    sha256 = serializers.CharField(source="stored_file.sha256", read_only=True)
+
+    class Meta:
+        model = InvoiceAttachment
+        fields = ["id", "name", "size", "sha256", "added_at", "comment"]
+        read_only_fields = fields
+
+
+class InvoiceDetailSerializer(InvoiceSerializer):
+    history = InvoiceEventSerializer(source="events", many=True, read_only=True)
+    attachments = InvoiceAttachmentSerializer(many=True, read_only=True)
+    data = serializers.JSONField(read_only=True, help_text="Données extraites de la facture.")
+    original = serializers.SerializerMethodField(help_text="URL du fichier déposé.")
+
+    class Meta(InvoiceSerializer.Meta):
+        fields = [*InvoiceSerializer.Meta.fields, "data", "original", "attachments", "history"]
+        read_only_fields = fields
+
+    def get_original(self, invoice) -> str:
+        path = reverse("invoice-original", args=[invoice.uuid])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class StatusChangeSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=InvoiceStatus.choices)
+    reason = serializers.ChoiceField(
+        choices=sorted(reasons.REASONS),
+        required=False,
+        allow_blank=True,
+        help_text="Code motif (XP Z12-012 annexe A) ; obligatoire pour a_recycler, suspendue, rejetee.",
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="La version lue : refus (409) si la facture a changé depuis.",
+    )
+    mandat_exercice = serializers.IntegerField(
+        required=False, allow_null=True, min_value=2000, max_value=2100
+    )
+    mandat_bordereau = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    mandat_numero = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    mandat_ligne = serializers.CharField(required=False, allow_blank=True, max_length=20)
+
+
+def mandat_from(data: dict) -> dict | None:
+    """The mandat reference of a validated status change, None when none of its fields is given."""
+    values = {name: data.get(f"mandat_{name}") for name in ("exercice", "bordereau", "numero", "ligne")}
+    return values if any(v not in (None, "") for v in values.values()) else None
+
+
+class BulkStatusItemSerializer(StatusChangeSerializer):
+    id = serializers.UUIDField()
+
+
+class BulkStatusSerializer(serializers.Serializer):
+    changes = BulkStatusItemSerializer(many=True, allow_empty=False, max_length=500)
+
+
+class BulkResultSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    ok = serializers.BooleanField()
+    status = serializers.CharField(required=False)
+    version = serializers.IntegerField(required=False)
+    error = serializers.CharField(
+        required=False, help_text="not_found, illegal_transition, conflict, invalid"
+    )
+    detail = serializers.CharField(required=False)
+
+
+class BulkResponseSerializer(serializers.Serializer):
+    results = BulkResultSerializer(many=True)
+
+
+class RecycleSerializer(serializers.Serializer):
+    recipient_siret = serializers.CharField(max_length=20, help_text="SIRET corrigé du destinataire.")
+    service_code = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    engagement = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    version = serializers.IntegerField(required=False, allow_null=True)
+
+
+class CompleteSerializer(serializers.Serializer):
+    attachments = serializers.ListField(child=serializers.FileField(), allow_empty=False)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    version = serializers.IntegerField(required=False, allow_null=True)
+
+
+class InvoiceErrorSerializer(serializers.Serializer):
+    error = serializers.CharField()
+    detail = serializers.CharField()
+    field = serializers.CharField(required=False, allow_null=True)
+    status = serializers.CharField(required=False, help_text="Statut actuel de la facture.")
+    allowed = serializers.ListField(child=serializers.CharField(), required=False)
+    findings = serializers.ListField(child=serializers.DictField(), required=False)
