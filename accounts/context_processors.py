@@ -23,6 +23,7 @@ def _entries(user) -> dict[str, bool]:
         "deposit": held(access.DEPOSIT),
         "received": held(access.TRIAGE, public_only=True),
         "pes": held(access.EXPORT_PES, public_only=True),
+        "archives": any(m.is_manager for m in memberships) or held(access.TRIAGE),
     }
 
 

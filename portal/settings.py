@@ -243,6 +243,8 @@ CHORALE_CEN_CII_XSLT = env.str(
 )
 # PES V2: the DGFiP schema folder (holding PES_V2/Rev0/PES_Aller.xsd); every file written is checked when set.
 CHORALE_PES_XSD_DIR = env.str("CHORALE_PES_XSD_DIR", default="")
+# Invoices and their originals are accounting vouchers kept ten years (Code de commerce, L. 123-22).
+CHORALE_RETENTION_YEARS = env.int("CHORALE_RETENTION_YEARS", default=10)
 CHORALE_PES_MAX_FILE_BYTES = env.int("CHORALE_PES_MAX_FILE_BYTES", default=50 * 1024 * 1024)
 
 LOGGING = {

@@ -10,6 +10,7 @@ invoice_urlpatterns = [
     path("", include("invoices.deposit.urls")),
     path("", include("invoices.lifecycle.urls")),
     path("pes/", include("invoices.pes.urls")),
+    path("", include("invoices.storage.urls")),
 ]
 
 urlpatterns = [

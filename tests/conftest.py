@@ -115,3 +115,39 @@ def verified(client):
 
 def pytest_report_header(config):
     return f"database: {os.environ.get('DATABASE_URL', 'sqlite (default)')}"
+
+
+def _flushes_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
+    return bool(transactional) or bool({"transactional_db", "live_server"} & set(item.fixturenames))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Let the test runner's flush empty the voucher tables on SQLite, and only the flush.
+
+    The database refuses to delete vouchers (`invoices.storage.conservation`); PostgreSQL's flush is a
+    TRUNCATE, which the guard leaves alone, but SQLite's is a DELETE. A permit is opened just before a
+    transactional test's flush and closed right after it, so no other test ever runs with one.
+    """
+    if not _flushes_the_database(item):
+        return (yield)
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    from invoices.storage.conservation import SQLITE_PERMIT_TABLE
+
+    blocker = item.config.stash[blocking_manager_key]
+    sqlite = connection.vendor == "sqlite"
+    if sqlite:
+        with blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {SQLITE_PERMIT_TABLE} (opened) VALUES (1)")
+    try:
+        return (yield)
+    finally:
+        if sqlite:
+            with blocker.unblock(), connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {SQLITE_PERMIT_TABLE}")
