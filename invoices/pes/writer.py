@@ -34,9 +34,9 @@ from invoices.pes.model import (
 from invoices.pes.naming import (
     clean_extension,
     default_nom_fic_prefix,
+    document_name,
     id_unique,
     nom_fic,
-    pj_name,
     unique_name,
 )
 from invoices.pes.schema import load_schema, validate_pes
@@ -57,6 +57,14 @@ _REFUSALS = {
         "extension {value!r} refused (2 to 4 letters or digits).",
     ),
     "mime_type": ("type MIME {value!r} invalide.", "invalid MIME type {value!r}."),
+    "revision": (
+        "révision {value!r} invalide (entier ≥ 0).",
+        "invalid revision {value!r} (whole number ≥ 0).",
+    ),
+    "attachment_index": (
+        "numéro de pièce jointe {value!r} invalide (entier ≥ 1).",
+        "invalid attachment number {value!r} (whole number ≥ 1).",
+    ),
     "too_large": (
         "même seul, ce document dépasse la taille maximale d'un fichier PES ({cap} octets).",
         "even alone, this document exceeds the PES file size cap ({cap} bytes).",
@@ -181,6 +189,10 @@ def _fit_libelle(value: str, field_name: str, lines: list[ReportLine]) -> str:
         )
         return ""
     return fitted
+
+
+def _whole(value, minimum: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
 
 
 def _extension_ok(extension) -> bool:
@@ -395,6 +407,10 @@ class _Export:
             self.refuse(key, "extension", "extension", value=doc.extension)
         elif not _MIME.fullmatch(str(doc.mime_type or "").strip()):
             self.refuse(key, "mime_type", "mime_type", value=doc.mime_type)
+        elif not _whole(doc.revision, 0):
+            self.refuse(key, "revision", "revision", value=doc.revision)
+        elif doc.attachment_index is not None and not _whole(doc.attachment_index, 1):
+            self.refuse(key, "attachment_index", "attachment_index", value=doc.attachment_index)
         elif doc.ref_compta is not None and (errors := validate_ref_compta(doc.ref_compta, doc.type_pj)):
             for error in errors:
                 self.report.lines.append(
@@ -426,8 +442,8 @@ class _Export:
         if supplier_changed:
             lines.append(_transliterated(key, "supplier_name", doc.supplier_name, supplier))
 
-        full_name = pj_name(doc.invoice_number, doc.year, doc.supplier_name, extension, max_length=10**6)
-        name = pj_name(doc.invoice_number, doc.year, doc.supplier_name, extension)
+        full_name = document_name(doc, max_length=10**6)
+        name = document_name(doc)
         if name != full_name:
             lines.append(_truncated(key, "nom_pj", full_name, name, NOM_PJ_MAX))
         unique = unique_name(name, self.names)
@@ -456,7 +472,8 @@ class _Export:
         fitted, cut = truncate(description, DESCRIPTION_MAX)
         if cut:
             lines.append(_truncated(key, "description", description, fitted, DESCRIPTION_MAX))
-        return _Prepared(doc, key, id_unique(self.header.id_coll, key), unique, fitted, extension, mime_type)
+        id_value = id_unique(self.header.id_coll, key, revision=doc.revision)
+        return _Prepared(doc, key, id_value, unique, fitted, extension, mime_type)
 
     def run(self, documents) -> ExportReport:
         current: _OpenFile | None = None
