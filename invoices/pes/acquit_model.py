@@ -151,6 +151,11 @@ class PesAcquit:
             return element.accepted
         return True if self.verdict == "accepted" else None
 
+    @property
+    def answered_nom_fic(self) -> str:
+        """The NomFic to look our export file up by (without a `.xml` Hélios may have kept)."""
+        return _bare(self.nom_fic)
+
     def answers(self, nom_fic: str) -> bool:
         """Whether this acknowledges the flow named `nom_fic` (with or without `.xml`)."""
         return bool(self.nom_fic) and _bare(self.nom_fic) == _bare(nom_fic)

@@ -97,6 +97,7 @@ def test_an_accepted_acknowledgement_answers_our_file_and_accepts_every_pj(sent,
 
     assert ack.schema_version == 2
     assert ack.answers(path.stem) and ack.answers(path.name)
+    assert ack.answered_nom_fic == path.stem == ack.nom_fic
     assert not ack.answers("PESALR1_21340172201787_20250314101500_002")
     assert ack.header_mismatches(HEADER) == []
     assert (ack.verdict, ack.verdict_label_fr, ack.verdict_label_en) == ("accepted", "acceptée", "accepted")
@@ -186,6 +187,7 @@ def test_an_acknowledgement_of_another_collectivity_is_told_apart(sent):
     ack = read_acquit(accepted_acquit(other, ids))
 
     assert ack.answers(path.stem)
+    assert read_acquit(accepted_acquit(AckHeader(nom_fic=path.name), ids)).answered_nom_fic == path.stem
     mismatches = ack.header_mismatches(HEADER)
     assert [m.field for m in mismatches] == ["id_post", "id_coll"]
     assert mismatches[1].message_fr == (
