@@ -53,3 +53,18 @@ class PesValidationError(PesError):
 
 class PesSignatureError(PesError):
     """Signing failed, or a signature does not verify."""
+
+
+class AcquitRefusedError(PesError):
+    """An uploaded file is not a PES acknowledgement we can trust; nothing of it may be stored.
+
+    `code` names the reason (too_large, doctype, not_xml, foreign, incomplete, schema_invalid);
+    `errors` holds the schema messages when the file broke the acknowledgement schema.
+    """
+
+    def __init__(self, code: str, message_fr: str, message_en: str, errors: list[str] | None = None):
+        self.code = code
+        self.message_fr = message_fr
+        self.message_en = message_en
+        self.errors = list(errors or [])
+        super().__init__(message_en)

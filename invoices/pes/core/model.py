@@ -101,6 +101,10 @@ class PjDocument:
     size: int | None = None
     """Expected size in bytes, checked against what `open` yields when given."""
     ref_compta: RefCompta | None = None
+    attachment_index: int | None = None
+    """1, 2... for the invoice's attachments (named `..._PJ<n>.<ext>`); None for the invoice itself."""
+    revision: int = 0
+    """IdUnique revision: 0 on the first sending, then one more per corrected re-send (see `id_unique`)."""
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,42 @@ def pj_name(
     return f"Facture_{number}_{year_text}_{supplier}.{ext}"
 
 
+def attachment_name(
+    invoice_number: str,
+    year: int | str,
+    supplier_name: str,
+    index: int,
+    extension: str,
+    *,
+    max_length: int = NOM_PJ_MAX,
+) -> str:
+    """`Facture_<number>_<year>_<supplier>_PJ<index>.<ext>`: the `index`-th attachment of an invoice.
+
+    The invoice's own name tells a person which invoice the file belongs to; the suffix and the attachment's
+    own extension set it apart from the invoice and from its other attachments.
+    """
+    if isinstance(index, bool) or not isinstance(index, int) or index < 1:
+        raise ValueError(f"attachment index must be a whole number >= 1, not {index!r}")
+    suffix = f"_PJ{index}"
+    base = pj_name(invoice_number, year, supplier_name, extension, max_length=max_length - len(suffix))
+    stem, _dot, ext = base.rpartition(".")
+    return f"{stem}{suffix}.{ext}"
+
+
+def document_name(doc, *, max_length: int = NOM_PJ_MAX) -> str:
+    """The NomPJ of a `PjDocument` before de-duplication: an attachment's own name, else the invoice's."""
+    if doc.attachment_index is not None:
+        return attachment_name(
+            doc.invoice_number,
+            doc.year,
+            doc.supplier_name,
+            doc.attachment_index,
+            doc.extension,
+            max_length=max_length,
+        )
+    return pj_name(doc.invoice_number, doc.year, doc.supplier_name, doc.extension, max_length=max_length)
+
+
 def unique_name(name: str, taken: set[str], *, max_length: int = NOM_PJ_MAX) -> str:
     """`name`, or `name` with `_2`, `_3`... before the extension, so that it differs from `taken` (any case).
 
@@ -68,14 +104,18 @@ def unique_name(name: str, taken: set[str], *, max_length: int = NOM_PJ_MAX) -> 
     return candidate
 
 
-def id_unique(siret: str, key: str) -> str:
+def id_unique(siret: str, key: str, *, revision: int = 0) -> str:
     """A deterministic IdUnique: the collectivity's SIRET, 'CHO', then 26 base32 characters of a hash.
 
     Hélios rejects a PJ whose IdUnique it already integrated, for the collectivity's whole history; hashing
     the SIRET with the document's stable key gives the same id on a re-export and, in practice, never the
-    same id to two documents. Put a revision in `key` to send a corrected document under a new id.
+    same id to two documents. A corrected re-send (new mandat, file rejected by Hélios) passes the next
+    `revision`: each revision gets its own id; revision 0 is the id of the first sending.
     """
-    digest = hashlib.sha256(f"{siret}\x1f{key}".encode()).digest()
+    if isinstance(revision, bool) or not isinstance(revision, int) or revision < 0:
+        raise ValueError(f"revision must be a whole number >= 0, not {revision!r}")
+    material = f"{siret}\x1f{key}" if revision == 0 else f"{siret}\x1f{key}\x1frevision={revision}"
+    digest = hashlib.sha256(material.encode()).digest()
     tail = base64.b32encode(digest).decode("ascii").rstrip("=")[:26]
     value = f"{siret}CHO{tail}"
     assert len(value) <= ID_UNIQUE_MAX and value.isalnum()

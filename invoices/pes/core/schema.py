@@ -85,3 +85,19 @@ def validate_pes(path: str | Path, xsd_dir: str | Path) -> list[str]:
             return streamed
         return _messages(schema.error_log) or streamed
     return []
+
+
+# Hélios's acknowledgement schemas, beside PES_Aller.xsd in the same DGFiP set: V1 and V2 differ by namespace.
+ACQUIT_ENTRIES = {
+    1: Path("PES_V2") / "Rev0" / "PES_V2_Acquit_Autonome.xsd",
+    2: Path("PES_V2") / "Rev0" / "PES_V2_Acquit_Autonome_V2.xsd",
+}
+
+
+def load_acquit_schema(xsd_dir: str | Path, version: int) -> etree.XMLSchema:
+    """The compiled PES_ACQUIT schema of `version` (1 or 2), or SchemaNotFoundError."""
+    path = Path(xsd_dir) / ACQUIT_ENTRIES[version]
+    if not path.is_file():
+        entry = ACQUIT_ENTRIES[version]
+        raise SchemaNotFoundError(f"{path} not found: the PES schema folder must hold {entry}")
+    return _compiled(str(path.resolve()))

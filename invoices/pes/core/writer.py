@@ -20,6 +20,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
+from invoices.pes.core import report_lines
 from invoices.pes.core.errors import EmptyExportError, InvalidHeaderError, PesError, PesValidationError
 from invoices.pes.core.header import validate_header, validate_ref_compta
 from invoices.pes.core.model import (
@@ -27,22 +28,20 @@ from invoices.pes.core.model import (
     ExportReport,
     PesHeader,
     PjDocument,
-    ReportLine,
     WrittenFile,
     WrittenPj,
 )
 from invoices.pes.core.naming import (
     clean_extension,
     default_nom_fic_prefix,
+    document_name,
     id_unique,
     nom_fic,
-    pj_name,
     unique_name,
 )
 from invoices.pes.core.schema import load_schema, validate_pes
 from invoices.pes.core.text import (
     DESCRIPTION_MAX,
-    LIBELLE_MAX,
     NOM_PJ_MAX,
     schema_text_ok,
     to_latin1,
@@ -55,26 +54,6 @@ READ_CHUNK = 1024 * 1024
 _SLICE = 192 * 1024
 _MIME = re.compile(r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*")
 _TAIL = b"  </PES_PJ>\n</n:PES_Aller>\n"
-_REFUSALS = {
-    "key_missing": ("clé de document vide.", "empty document key."),
-    "duplicate_key": ("document déjà présent dans cet export.", "document already in this export."),
-    "type_pj": ("TypePJ {value!r} inconnu du schéma.", "TypePJ {value!r} unknown to the schema."),
-    "extension": (
-        "extension {value!r} refusée (2 à 4 lettres ou chiffres).",
-        "extension {value!r} refused (2 to 4 letters or digits).",
-    ),
-    "mime_type": ("type MIME {value!r} invalide.", "invalid MIME type {value!r}."),
-    "too_large": (
-        "même seul, ce document dépasse la taille maximale d'un fichier PES ({cap} octets).",
-        "even alone, this document exceeds the PES file size cap ({cap} bytes).",
-    ),
-    "unreadable": ("contenu illisible ({error}).", "content cannot be read ({error})."),
-    "empty": ("fichier vide (Hélios rejette une PJ vide).", "empty file (Hélios rejects an empty PJ)."),
-    "size_mismatch": (
-        "{size} octets lus au lieu des {expected} attendus.",
-        "read {size} bytes instead of the {expected} expected.",
-    ),
-}
 # Below this cap not even one small PJ fits next to the header.
 _MIN_CAP = 8 * 1024
 
@@ -130,64 +109,8 @@ class _OpenFile:
     documents: list[WrittenPj] = field(default_factory=list)
 
 
-def _line(level, code, fr, en, key=None, field_name=None, original=None, written=None) -> ReportLine:
-    return ReportLine(
-        level, code, fr, en, document_key=key, field=field_name, original=original, written=written
-    )
-
-
-def _transliterated(key, field_name, original, written) -> ReportLine:
-    return _line(
-        "warning",
-        "transliterated",
-        f"{field_name} : caractères hors ISO-8859-1 translittérés.",
-        f"{field_name}: characters outside ISO-8859-1 transliterated.",
-        key,
-        field_name,
-        original,
-        written,
-    )
-
-
-def _truncated(key, field_name, original, written, limit) -> ReportLine:
-    return _line(
-        "warning",
-        "truncated",
-        f"{field_name} : tronqué à {limit} caractères (limite du schéma PES).",
-        f"{field_name}: truncated to {limit} characters (PES schema limit).",
-        key,
-        field_name,
-        original,
-        written,
-    )
-
-
-def _refused(key, code, fr, en, field_name=None) -> ReportLine:
-    return _line("error", code, f"Document écarté : {fr}", f"Document left out: {en}", key, field_name)
-
-
-def _fit_libelle(value: str, field_name: str, lines: list[ReportLine]) -> str:
-    text, changed = to_latin1(value)
-    if changed:
-        lines.append(_transliterated(None, field_name, value, text))
-    fitted, cut = truncate(text, LIBELLE_MAX)
-    if cut:
-        lines.append(_truncated(None, field_name, text, fitted, LIBELLE_MAX))
-    if fitted and not schema_text_ok(fitted):
-        lines.append(
-            _line(
-                "warning",
-                "omitted",
-                f"{field_name} : valeur refusée par le schéma, omise.",
-                f"{field_name}: value refused by the schema, left out.",
-                None,
-                field_name,
-                value,
-                "",
-            )
-        )
-        return ""
-    return fitted
+def _whole(value, minimum: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
 
 
 def _extension_ok(extension) -> bool:
@@ -340,7 +263,7 @@ class _Export:
         self.compresslevel = compresslevel
         self.report = ExportReport()
         self.libelles = {
-            name: _fit_libelle(getattr(header, name), name, self.report.lines)
+            name: report_lines.fit_libelle(getattr(header, name), name, self.report.lines)
             for name in ("libelle_poste", "libelle_col_bud")
         }
         self.part = 0
@@ -387,8 +310,10 @@ class _Export:
             path.unlink(missing_ok=True)
 
     def refuse(self, key, code: str, field_name: str, **values) -> None:
-        fr, en = _REFUSALS[code]
-        self.report.lines.append(_refused(key, code, fr.format(**values), en.format(**values), field_name))
+        fr, en = report_lines.REFUSALS[code]
+        self.report.lines.append(
+            report_lines.refused(key, code, fr.format(**values), en.format(**values), field_name)
+        )
 
     def check(self, doc: PjDocument, key: str) -> bool:
         """Whether `doc` can be written; otherwise its error lines are added to the report."""
@@ -402,10 +327,14 @@ class _Export:
             self.refuse(key, "extension", "extension", value=doc.extension)
         elif not _MIME.fullmatch(str(doc.mime_type or "").strip()):
             self.refuse(key, "mime_type", "mime_type", value=doc.mime_type)
+        elif not _whole(doc.revision, 0):
+            self.refuse(key, "revision", "revision", value=doc.revision)
+        elif doc.attachment_index is not None and not _whole(doc.attachment_index, 1):
+            self.refuse(key, "attachment_index", "attachment_index", value=doc.attachment_index)
         elif doc.ref_compta is not None and (errors := validate_ref_compta(doc.ref_compta, doc.type_pj)):
             for error in errors:
                 self.report.lines.append(
-                    _refused(
+                    report_lines.refused(
                         key,
                         f"ref_compta_{error.code}",
                         f"RefCompta : {error.message_fr}",
@@ -429,18 +358,18 @@ class _Export:
         number, number_changed = to_latin1(str(doc.invoice_number or ""))
         supplier, supplier_changed = to_latin1(str(doc.supplier_name or ""))
         if number_changed:
-            lines.append(_transliterated(key, "invoice_number", doc.invoice_number, number))
+            lines.append(report_lines.transliterated(key, "invoice_number", doc.invoice_number, number))
         if supplier_changed:
-            lines.append(_transliterated(key, "supplier_name", doc.supplier_name, supplier))
+            lines.append(report_lines.transliterated(key, "supplier_name", doc.supplier_name, supplier))
 
-        full_name = pj_name(doc.invoice_number, doc.year, doc.supplier_name, extension, max_length=10**6)
-        name = pj_name(doc.invoice_number, doc.year, doc.supplier_name, extension)
+        full_name = document_name(doc, max_length=10**6)
+        name = document_name(doc)
         if name != full_name:
-            lines.append(_truncated(key, "nom_pj", full_name, name, NOM_PJ_MAX))
+            lines.append(report_lines.truncated(key, "nom_pj", full_name, name, NOM_PJ_MAX))
         unique = unique_name(name, self.names)
         if unique != name:
             lines.append(
-                _line(
+                report_lines.line(
                     "info",
                     "renamed",
                     "NomPJ déjà pris dans cet export : suffixe ajouté.",
@@ -455,15 +384,16 @@ class _Export:
         if doc.description:
             description, changed = to_latin1(doc.description)
             if changed:
-                lines.append(_transliterated(key, "description", doc.description, description))
+                lines.append(report_lines.transliterated(key, "description", doc.description, description))
         else:
             description = " ".join(f"Facture {number} {supplier}".split())
         if not schema_text_ok(description):
             description = f"Facture {unique}"
         fitted, cut = truncate(description, DESCRIPTION_MAX)
         if cut:
-            lines.append(_truncated(key, "description", description, fitted, DESCRIPTION_MAX))
-        return _Prepared(doc, key, id_unique(self.header.id_coll, key), unique, fitted, extension, mime_type)
+            lines.append(report_lines.truncated(key, "description", description, fitted, DESCRIPTION_MAX))
+        id_value = id_unique(self.header.id_coll, key, revision=doc.revision)
+        return _Prepared(doc, key, id_value, unique, fitted, extension, mime_type)
 
     def run(self, documents) -> ExportReport:
         current: _OpenFile | None = None
