@@ -12,7 +12,6 @@ from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -34,6 +33,7 @@ from accounts.forms_auth import (
 )
 from accounts.journal import events_for_user, log_event
 from accounts.models import SecurityEvent, User
+from accounts.redirects import safe_next
 
 # Rates as django-ratelimit spells them; each can be overridden by a setting of the same name.
 _RATES = {
@@ -52,13 +52,7 @@ _LOGIN_STEPS = ("/comptes/connexion", "/comptes/second-facteur", "/comptes/decon
 
 
 def _next(request, default="/"):
-    target = request.POST.get("next") or request.GET.get("next") or default
-    safe = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    if not safe or target.startswith(_LOGIN_STEPS):
-        return default
-    return target
+    return safe_next(request, default, refused_prefixes=_LOGIN_STEPS)
 
 
 def _with_next(url_name, target):

@@ -23,6 +23,7 @@ from accounts import access
 from accounts.auth_mail import notify_security_change
 from accounts.journal import log_event
 from accounts.models import SecurityEvent
+from accounts.redirects import safe_next
 from accounts.twofactor import require_recent_otp
 from invoices import lifecycle
 from invoices.lifecycle import (
@@ -179,7 +180,7 @@ def bulk_status(request):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect(request.POST.get("next") or reverse("invoices:received"))
+        return redirect(safe_next(request, reverse("invoices:received")))
     target = form.cleaned_data["target"]
     results = []
     for uuid in form.cleaned_data["invoices"]:
@@ -206,14 +207,9 @@ def bulk_status(request):
             "results": results,
             "target_label": InvoiceStatus(target).label,
             "succeeded": sum(1 for r in results if r[2]),
-            "back_url": _safe_next(request, reverse("invoices:received")),
+            "back_url": safe_next(request, reverse("invoices:received")),
         },
     )
-
-
-def _safe_next(request, default: str) -> str:
-    target = request.POST.get("next", "")
-    return target if target.startswith("/factures/") and "//" not in target else default
 
 
 # --- The invoice page --------------------------------------------------------------------------------------
