@@ -30,6 +30,7 @@ from accounts.journal import log_event
 from accounts.models import SecurityEvent, User
 
 NAME_MAX_LENGTH = 64  # django-otp's Device.name
+MAX_KEYS = 20  # per account: more than anyone carries, few enough that a login's options stay small
 _REGISTRATION_STATE = "chorale_passkey_registration"
 _LOGIN_STATE = "chorale_passkey_login"
 # What a malformed or forged answer can raise (a py_webauthn error, or a decoding error outside its mapping).
@@ -127,9 +128,18 @@ def _credential(data) -> dict:
 
 def begin_registration(request) -> dict:
     """The options for navigator.credentials.create(); the caller checks that the second factor is fresh."""
+    _check_room(request.user)
     options, state = _helper(request).register_begin(user=request.user)
     _store_state(request, _REGISTRATION_STATE, state)
     return options
+
+
+def _check_room(user) -> None:
+    if passkeys_for(user).count() >= MAX_KEYS:
+        raise PasskeyError(
+            _("Vous avez déjà %(count)s clés : retirez-en une avant d'en ajouter une autre.")
+            % {"count": MAX_KEYS}
+        )
 
 
 def complete_registration(request, *, credential, name: str) -> WebAuthnCredential:
@@ -141,6 +151,7 @@ def complete_registration(request, *, credential, name: str) -> WebAuthnCredenti
     try:
         with transaction.atomic(), rewrite_exceptions():
             User.objects.select_for_update().filter(pk=user.pk).first()
+            _check_room(user)
             device = _helper(request).register_complete(user=user, state=state, data=credential)
             device.name = name
             device.save(update_fields=["name"])

@@ -72,7 +72,10 @@ def passkey_add_view(request):
 def passkey_registration_options_view(request):
     if not twofactor.has_recent_otp(request):
         return _stale(request)
-    return JsonResponse(passkeys.begin_registration(request))
+    try:
+        return JsonResponse(passkeys.begin_registration(request))
+    except passkeys.PasskeyError as error:
+        return _refused(error)
 
 
 @require_POST

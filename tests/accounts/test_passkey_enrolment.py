@@ -250,3 +250,17 @@ def test_the_pages_load_their_script_from_our_static_files_and_nothing_inline(cl
         assert " style=" not in html and "onclick" not in html
     add_page = client.get("/comptes/securite/cles/ajouter/").content.decode()
     assert '<script src="/static/js/passkeys.js"></script>' in add_page
+
+
+def test_an_account_holds_at_most_twenty_keys(client, supplier):
+    signed_in(client, supplier)
+    for number in range(20):
+        assert enrol(client, SoftAuthenticator(), name=f"Clé {number}").status_code == 200
+
+    response = post_json(client, REGISTRATION_OPTIONS)
+
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        "Vous avez déjà 20 clés : retirez-en une avant d'en ajouter une autre."
+    )
+    assert Key.objects.filter(user=supplier).count() == 20
