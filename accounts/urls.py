@@ -4,5 +4,6 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", include("accounts.urls_auth")),
+    path("", include("accounts.urls_passkeys")),
     path("", include("accounts.urls_structures")),
 ]

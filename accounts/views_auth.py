@@ -19,7 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
-from accounts import registration, tokens, twofactor
+from accounts import passkeys, registration, tokens, twofactor
 from accounts.auth_mail import notify_security_change
 from accounts.forms_auth import (
     ApiTokenForm,
@@ -122,6 +122,7 @@ def _factor_step(request, *, template, on_success, success_url):
     user = request.user
     totp = twofactor.totp_device_for(user)
     recovery = twofactor.recovery_device_for(user)
+    has_passkey = passkeys.has_passkey(user)
     code_form, recovery_form = CodeForm(), RecoveryCodeForm()
     action = request.POST.get("action", "code")
     status = 200
@@ -152,7 +153,7 @@ def _factor_step(request, *, template, on_success, success_url):
             else:
                 on_success(request, verified)
                 return redirect(success_url)
-    elif totp is None:
+    elif totp is None and not has_passkey:  # with a passkey, a code is e-mailed only when asked for
         sent, message = twofactor.send_email_code(user, request=request)
         if message:
             messages.info(request, message)
@@ -160,6 +161,7 @@ def _factor_step(request, *, template, on_success, success_url):
         "code_form": code_form,
         "recovery_form": recovery_form,
         "uses_app": totp is not None,
+        "has_passkey": has_passkey,
         "has_recovery": recovery is not None and recovery.remaining > 0,
         "app_name": totp.name if totp else "",
         "email": user.email,
@@ -370,6 +372,7 @@ def security_view(request):
         "accounts/auth/security.html",
         {
             "totp": twofactor.totp_device_for(user),
+            "passkeys": passkeys.passkeys_for(user),
             "recovery_remaining": recovery.remaining if recovery else None,
             "tokens_count": tokens.personal_tokens(user).count(),
             "events": events_for_user(user)[:5],

@@ -6,6 +6,7 @@ console); production is `CHORALE_ENV=production` plus a secret key, hosts and a 
 
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_email",
+    "django_otp_webauthn",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -182,6 +184,21 @@ OTP_EMAIL_THROTTLE_FACTOR = 1
 OTP_TOTP_ISSUER = "Chorale"
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_TOTP_TOLERANCE = 1
+# WebAuthn (passkeys, security keys) through django-otp-webauthn, as a second factor (accounts/passkeys.py).
+# A key is bound to the relying-party id, the site's domain: changing it later orphans every enrolled key.
+# Browsers refuse an IP address or plain http (but on localhost) there: locally, open http://localhost:8000.
+_SITE = urlsplit(SITE_URL)
+_SITE_IS_SECURE_CONTEXT = _SITE.scheme == "https" or _SITE.hostname == "localhost"
+OTP_WEBAUTHN_RP_NAME = "Chorale"
+OTP_WEBAUTHN_RP_ID = env.str(
+    "CHORALE_WEBAUTHN_RP_ID", default=_SITE.hostname if _SITE_IS_SECURE_CONTEXT else "localhost"
+)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
+    "CHORALE_WEBAUTHN_ORIGINS",
+    default=[f"{_SITE.scheme}://{_SITE.netloc}"] if _SITE_IS_SECURE_CONTEXT else ["http://localhost:8000"],
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # the password stays the first factor
+OTP_WEBAUTHN_HELPER_CLASS = "accounts.passkeys.ChoraleWebAuthnHelper"
 ACCOUNT_ACTIVATION_MINUTES = 60
 EMAIL_CHANGE_HOURS = 24
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
