@@ -20,7 +20,7 @@ def nav_entries(client) -> set[str]:
 
 
 def test_a_supplier_is_offered_deposit_and_sent_invoices_only(client, supplier):
-    assert nav_entries(verified_client(client, supplier)) == ALWAYS | {"deposit", "sent"}
+    assert nav_entries(verified_client(client, supplier)) == ALWAYS | {"deposit", "sent", "archives"}
 
 
 def test_an_accountant_without_deposit_is_offered_received_invoices_and_the_pes_export(client):
@@ -32,7 +32,7 @@ def test_an_accountant_without_deposit_is_offered_received_invoices_and_the_pes_
         can_export_pes=True,
     ).user
 
-    assert nav_entries(verified_client(client, accountant)) == ALWAYS | {"received", "pes"}
+    assert nav_entries(verified_client(client, accountant)) == ALWAYS | {"received", "pes", "archives"}
 
 
 def test_triage_without_the_export_right_shows_received_invoices_but_not_the_pes_export(client):
@@ -40,13 +40,13 @@ def test_triage_without_the_export_right_shows_received_invoices_but_not_the_pes
         structure=PublicStructureFactory(), can_deposit=False, can_triage=True, can_export_pes=False
     ).user
 
-    assert nav_entries(verified_client(client, user)) == ALWAYS | {"received"}
+    assert nav_entries(verified_client(client, user)) == ALWAYS | {"received", "archives"}
 
 
 def test_a_public_structure_manager_is_offered_every_entry(client):
     manager = PublicStructureFactory().principal_manager
 
-    assert nav_entries(verified_client(client, manager)) == ALWAYS | {"deposit", "sent", "received", "pes"}
+    assert nav_entries(verified_client(client, manager)) == ALWAYS | {"deposit", "sent", "received", "pes", "archives"}
 
 
 def test_a_user_without_any_structure_sees_only_structures_and_account(client, other_user):

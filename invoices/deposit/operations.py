@@ -40,6 +40,7 @@ from invoices.deposit.validation import (
     validation_config,
 )
 from invoices.formats import validate_document
+from invoices.formats.extract import single_line
 from invoices.formats.findings import Finding
 from invoices.formats.model import ExtractedInvoice, ValidationResult
 from invoices.lifecycle.operations import create_delivered
@@ -283,15 +284,15 @@ def invoice_from_form(form: dict) -> ExtractedInvoice:
     """The invoice data a supplier typed in for a plain PDF (Chorus Pro's deposit with data entry)."""
     total = form.get("total_with_vat")
     return ExtractedInvoice(
-        number=(form.get("number") or "").strip() or None,
+        number=single_line(form.get("number")) or None,
         type_code=form.get("type_code") or "380",
         issue_date=form.get("issue_date"),
         due_date=form.get("due_date"),
         currency=form.get("currency") or "EUR",
-        buyer_siret=(form.get("recipient_siret") or "").strip() or None,
-        service_code=(form.get("service_code") or "").strip() or None,
-        engagement=(form.get("engagement") or "").strip() or None,
-        preceding_invoice=(form.get("preceding_invoice") or "").strip() or None,
+        buyer_siret=single_line(form.get("recipient_siret")) or None,
+        service_code=single_line(form.get("service_code")) or None,
+        engagement=single_line(form.get("engagement")) or None,
+        preceding_invoice=single_line(form.get("preceding_invoice")) or None,
         total_without_vat=form.get("total_without_vat"),
         total_vat=form.get("total_vat"),
         total_with_vat=total,
@@ -484,7 +485,7 @@ def _create_invoice(document: Document, user) -> None:
 
 
 def _cut(value, length: int) -> str:
-    return (value or "").strip()[:length]
+    return single_line(value)[:length]
 
 
 def _amount(value) -> Decimal | None:

@@ -2,7 +2,7 @@
 
 from lxml import etree
 
-from invoices.formats.extract import as_date, as_decimal, first_decimal, pick_siret, text, texts
+from invoices.formats.extract import as_date, as_decimal, first_decimal, pick_siret, single_line, text, texts
 from invoices.formats.model import ExtractedInvoice
 
 NS = {
@@ -78,7 +78,7 @@ def _party(party: etree._Element | None) -> tuple[str | None, list[tuple[str, st
         " | ram:URIUniversalCommunication/ram:URIID",
         namespaces=NS,
     ):
-        value = (el.text or "").strip()
+        value = single_line(el.text)
         if value:
             ids.append((el.get("schemeID", "").strip(), value))
     legal = party.find("ram:SpecifiedLegalOrganization/ram:ID", NS)

@@ -1,6 +1,7 @@
 """Small, forgiving readers shared by the CII and UBL extractors: bad values give None, never an exception."""
 
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -11,15 +12,30 @@ SIREN_SCHEME = "0002"
 _SPACES = re.compile(r"[\s.\-]")
 
 
+def single_line(value: str | None) -> str:
+    """`value` on one line: control, format and separator characters become spaces, runs of spaces one.
+
+    Invoice text ends up in e-mail bodies and subjects, CSV files and PES files: a CR/LF inside an invoice
+    number must not forge a line there, nor a bidirectional override (U+202E) reverse what a reader sees.
+    """
+    if not value:
+        return ""
+    cleaned = "".join(" " if unicodedata.category(c) in _NOT_PRINTED else c for c in value)
+    return " ".join(cleaned.split())
+
+
+_NOT_PRINTED = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+
+
 def text(node: etree._Element, path: str, ns: dict) -> str | None:
     found = node.find(path, ns)
     if found is None or found.text is None:
         return None
-    return found.text.strip() or None
+    return single_line(found.text) or None
 
 
 def texts(node: etree._Element, path: str, ns: dict) -> list[str]:
-    return [el.text.strip() for el in node.findall(path, ns) if el.text and el.text.strip()]
+    return [line for el in node.findall(path, ns) if (line := single_line(el.text))]
 
 
 def as_decimal(value: str | None) -> Decimal | None:

@@ -2,7 +2,7 @@
 
 from lxml import etree
 
-from invoices.formats.extract import as_date, as_decimal, first_decimal, pick_siret, text, texts
+from invoices.formats.extract import as_date, as_decimal, first_decimal, pick_siret, single_line, text, texts
 from invoices.formats.model import ExtractedInvoice
 from invoices.formats.xml_safe import NS_UBL_CREDIT_NOTE
 
@@ -42,7 +42,7 @@ def _party(party: etree._Element | None) -> tuple[str | None, list[tuple[str, st
     for el in party.xpath(
         "cbc:EndpointID | cac:PartyIdentification/cbc:ID | cac:PartyLegalEntity/cbc:CompanyID", namespaces=NS
     ):
-        value = (el.text or "").strip()
+        value = single_line(el.text)
         if value:
             ids.append((el.get("schemeID", "").strip(), value))
     name = text(party, "cac:PartyName/cbc:Name", NS) or text(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from invoices.deposit.routing import check_destination
 from invoices.deposit.validation import Limits, Size, check_attachment, check_filename, deposit_finding
+from invoices.formats.extract import single_line
 from invoices.lifecycle.operations import _change, _check_transition, _check_version, _lock, _notify
 from invoices.lifecycle.queries import SUPPLIER, roles_of
 from invoices.lifecycle.transitions import (
@@ -63,8 +64,8 @@ def _route(invoice: Invoice, *, actor, buyer_siret: str, code_service: str, enga
         recipient=routing.recipient,
         service=routing.service,
         buyer_siret=routing.recipient.identifier,
-        code_service=code_service,
-        engagement=engagement,
+        code_service=single_line(code_service),
+        engagement=single_line(engagement),
     )
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.journal import log_event
 from accounts.models import SecurityEvent
-from accounts.twofactor import require_recent_otp
+from accounts.twofactor import has_recent_otp, reverify_redirect
 from invoices.storage.archive import archive_structures, archive_years, build_yearly_archive
 
 
@@ -26,11 +26,12 @@ def archives(request):
 
 @require_GET
 @login_required
-@require_recent_otp
 def archive_download(request, structure_uuid, year: int):
     structure = archive_structures(request.user).filter(uuid=structure_uuid).first()
     if structure is None:
-        raise Http404("No such structure")
+        raise Http404("No such structure")  # before the second-factor check: an outsider learns nothing
+    if not has_recent_otp(request):
+        return reverify_redirect(request)
     archive = build_yearly_archive(structure, year)
     log_event(
         request.user,
