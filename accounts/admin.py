@@ -24,6 +24,12 @@ class SecurityEventInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
@@ -54,6 +60,11 @@ class SecurityEventAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    # The journal is evidence: no entry is removed, and so no account that has entries is deleted from here
+    # (the admin refuses a deletion that would cascade to objects the user may not delete).
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 class ServiceInline(admin.TabularInline):
     model = Service
@@ -77,6 +88,24 @@ class StructureAdmin(admin.ModelAdmin):
     inlines = [ServiceInline, MembershipInline]
 
 
-admin.site.register(AttachmentRequest)
+@admin.register(AttachmentRequest)
+class AttachmentRequestAdmin(admin.ModelAdmin):
+    """Read-only: a request is accepted or refused by the structure's managers, through their pages."""
+
+    list_display = ["created_at", "user", "structure", "status", "decided_by"]
+    list_filter = ["status"]
+    search_fields = ["user__email", "structure__name", "structure__identifier"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 admin.site.register(ApiToken)
-from accounts import admin_principal  # noqa: E402,F401
+# Extensions registered in their own modules: support's reassignment action, claims, public structures.
+from accounts import admin_claims, admin_principal, admin_public  # noqa: E402,F401
