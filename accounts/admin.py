@@ -2,7 +2,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from accounts import admin_claims  # noqa: F401  (registers the claims' review)
+from accounts.admin_base import NoWrites
 from accounts.admin_principal import reassign_principal
+from accounts.admin_public import PublicStructureAdminMixin
 from accounts.models import (
     ApiToken,
     AttachmentRequest,
@@ -14,16 +17,13 @@ from accounts.models import (
 )
 
 
-class SecurityEventInline(admin.TabularInline):
+class SecurityEventInline(NoWrites, admin.TabularInline):
     model = SecurityEvent
     fk_name = "user"
     extra = 0
     can_delete = False
     readonly_fields = ["kind", "at", "ip", "user_agent", "detail", "actor"]
     ordering = ["-at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(User)
@@ -43,17 +43,14 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(NoWrites, admin.ModelAdmin):
+    """The journal is evidence: no entry is removed, and so no account that has entries is deleted from here
+    (the admin refuses a deletion that would cascade to objects the user may not delete)."""
+
     list_display = ["at", "user", "kind", "ip", "detail"]
     list_filter = ["kind"]
     search_fields = ["user__email", "detail"]
     readonly_fields = ["user", "kind", "at", "ip", "user_agent", "detail", "actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ServiceInline(admin.TabularInline):
@@ -70,19 +67,29 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Structure)
-class StructureAdmin(admin.ModelAdmin):
+class StructureAdmin(PublicStructureAdminMixin, admin.ModelAdmin):
     list_display = ["name", "identifier", "kind", "principal_manager", "is_active"]
-    list_filter = ["kind", "id_type", "is_active"]
+    list_filter = ["kind", "id_type", "is_active", *PublicStructureAdminMixin.extra_filters]
     search_fields = ["name", "identifier"]
     raw_id_fields = ["principal_manager"]
     inlines = [ServiceInline, MembershipInline]
+    add_inlines = [ServiceInline]
     actions = [reassign_principal]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        # Changing the principal manager must go through the journaled operation (the action).
-        return [*readonly, "principal_manager"] if obj is not None else readonly
+        # The principal manager changes only through the journaled operation (the action); public or private
+        # decides who may hold the structure: chosen at creation, never edited.
+        return [*readonly, "principal_manager", "kind"] if obj is not None else readonly
 
 
-admin.site.register(AttachmentRequest)
+@admin.register(AttachmentRequest)
+class AttachmentRequestAdmin(NoWrites, admin.ModelAdmin):
+    """Read-only: a request is accepted or refused by the structure's managers, through their pages."""
+
+    list_display = ["created_at", "user", "structure", "status", "decided_by"]
+    list_filter = ["status"]
+    search_fields = ["user__email", "structure__name", "structure__identifier"]
+
+
 admin.site.register(ApiToken)

@@ -5,6 +5,7 @@ import base64
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import public_structures
 from accounts.models import Membership, Service, Structure, User
 
 DEMO_PASSWORD = "chorale-demo-2026"
@@ -70,8 +71,29 @@ def _structure(identifier: str, principal: User, **fields) -> Structure:
     structure, _ = Structure.objects.update_or_create(
         id_type=Structure.IdType.SIRET,
         identifier=identifier,
-        defaults={"principal_manager": principal, **fields},
+        defaults={"principal_manager": principal, "kind": Structure.Kind.PRIVATE, **fields},
     )
+    _attach_principal(principal, structure)
+    return structure
+
+
+def _public_structure(identifier: str, principal: User, *, support: User, **fields) -> Structure:
+    """Created the way support creates a public body, then handed over to its manager as a claim would."""
+    structure = Structure.objects.filter(id_type=Structure.IdType.SIRET, identifier=identifier).first()
+    if structure is None:
+        structure = public_structures.create_public_structure(actor=support, identifier=identifier, **fields)
+    else:
+        Structure.objects.filter(pk=structure.pk).update(**fields)
+        structure.refresh_from_db()
+    if public_structures.is_awaiting_claim(structure):
+        structure = public_structures.hand_over_public_structure(
+            structure, principal, actor=support, notify=False
+        )
+    _attach_principal(principal, structure)
+    return structure
+
+
+def _attach_principal(principal: User, structure: Structure) -> None:
     _attach(
         principal,
         structure,
@@ -81,17 +103,16 @@ def _structure(identifier: str, principal: User, **fields) -> Structure:
         triage=True,
         export_pes=structure.is_public,
     )
-    return structure
 
 
 @transaction.atomic
 def load_people_and_structures() -> dict:
     """Users, structures, services and attachments; idempotent."""
     users = {persona: _user(persona) for persona in DEMO_USERS}
-    villebelle = _structure(
+    villebelle = _public_structure(
         VILLEBELLE_SIRET,
         users["manager"],
-        kind=Structure.Kind.PUBLIC,
+        support=users["support"],
         name="Commune de Villebelle",
         address="1 place de la Mairie, 13999 Villebelle",
         code_service_obligatoire=True,
@@ -102,10 +123,10 @@ def load_people_and_structures() -> dict:
         pes_cod_bud="01",
         pes_libelle_col_bud="VILLEBELLE BUDGET PRINCIPAL",
     )
-    syndicat = _structure(
+    syndicat = _public_structure(
         SYNDICAT_SIRET,
         users["manager"],
-        kind=Structure.Kind.PUBLIC,
+        support=users["support"],
         name="Syndicat des eaux du Val",
         address="12 route du Barrage, 69999 Val-sur-Rhône",
         pes_id_post="069000",
@@ -116,7 +137,6 @@ def load_people_and_structures() -> dict:
     durand = _structure(
         DURAND_SIRET,
         users["supplier"],
-        kind=Structure.Kind.PRIVATE,
         name="Atelier Durand SARL",
         address="8 rue des Artisans, 13100 Aix-en-Provence",
         vat_number="FR32412345678",
@@ -124,7 +144,6 @@ def load_people_and_structures() -> dict:
     infoserv = _structure(
         INFOSERV_SIRET,
         users["supplier2"],
-        kind=Structure.Kind.PRIVATE,
         name="Informatique Services SAS",
         address="40 avenue du Numérique, 69003 Lyon",
         vat_number="FR44523456789",

@@ -1,4 +1,4 @@
-"""E-mails about structures: attachment requests and the principal-manager role.
+"""E-mails about structures: attachment requests, the principal-manager role and claims to it.
 
 Called after commit by `accounts.services`; each message is rendered in its recipient's language.
 """
@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.models import AttachmentRequest, Membership, Structure, User
+from accounts.models import AttachmentRequest, Membership, PrincipalClaim, Structure, User
 
 
 def _send(user: User, template: str, context: dict) -> None:
@@ -59,6 +59,40 @@ def attachment_decided(request: AttachmentRequest) -> None:
 
 def principal_transferred(structure: Structure, *, former: User, new: User) -> None:
     """Both the former and the new principal manager hear of the change."""
+    principal_former(structure, former=former, new=new)
+    principal_new(structure, former=former, new=new)
+
+
+def principal_former(structure: Structure, *, former: User, new: User) -> None:
     context = {"structure": structure, "former": former, "new": new, "url": structure_url(structure)}
     _send(former, "principal_former", context)
+
+
+def principal_new(structure: Structure, *, former: User, new: User) -> None:
+    context = {"structure": structure, "former": former, "new": new, "url": structure_url(structure)}
     _send(new, "principal_new", context)
+
+
+def claim_received(claim: PrincipalClaim) -> None:
+    """The claimant is told the claim is in support's hands; a principal manager who is a person, that
+    someone claims the role (so that a false claim does not go unnoticed)."""
+    context = {"claim": claim, "structure": claim.structure, "url": claims_url()}
+    _send(claim.claimant, "claim_received", context)
+    principal = claim.structure.principal_manager
+    if not principal.is_staff and principal.pk != claim.claimant_id:
+        _send(principal, "claim_on_my_structure", {**context, "url": structure_url(claim.structure)})
+
+
+def claim_decided(claim: PrincipalClaim) -> None:
+    """The claimant hears whether the role is theirs now, with the reason of a refusal."""
+    approved = claim.status == PrincipalClaim.Status.APPROVED
+    url = structure_url(claim.structure) if approved else claims_url()
+    _send(
+        claim.claimant,
+        "claim_decided",
+        {"claim": claim, "structure": claim.structure, "approved": approved, "url": url},
+    )
+
+
+def claims_url() -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("accounts:claims")

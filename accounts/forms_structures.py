@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts import access, identifiers
+from accounts import access, identifiers, services
 from accounts.models import Membership, Service, Structure, User
 
 RIGHT_CHOICES = [
@@ -43,9 +43,9 @@ class IdentifierMixin:
 
 
 class StructureCreateForm(IdentifierMixin, forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Type de structure"), choices=Structure.Kind.choices, widget=forms.RadioSelect
-    )
+    # Only a private company is created from an account. The field stays (hidden) so that a request for a
+    # public one, from an old page or a script, is told how a public body joins rather than silently changed.
+    kind = forms.CharField(initial=Structure.Kind.PRIVATE, required=False, widget=forms.HiddenInput)
     id_type = forms.ChoiceField(label=_("Type d'identifiant"), choices=Structure.IdType.choices)
     identifier = forms.CharField(
         label=_("Identifiant"), max_length=40, help_text=_("Pour un SIRET : 14 chiffres, espaces admis.")
@@ -59,6 +59,15 @@ class StructureCreateForm(IdentifierMixin, forms.Form):
         help_text=_("Seulement pour un identifiant hors UE, par exemple CH ou US."),
     )
     vat_number = forms.CharField(label=_("N° de TVA intracommunautaire"), max_length=20, required=False)
+
+    def clean(self):
+        data = super().clean()
+        data["kind"] = data.get("kind") or Structure.Kind.PRIVATE
+        if data["kind"] == Structure.Kind.PUBLIC:
+            self.add_error(None, services.public_body_refusal())
+        elif data["kind"] != Structure.Kind.PRIVATE:
+            self.add_error(None, gettext("Type de structure inconnu."))
+        return data
 
 
 class AttachmentSearchForm(forms.Form):

@@ -255,6 +255,55 @@ class AttachmentRequest(models.Model):
         return f"{self.user} → {self.structure} ({self.get_status_display()})"
 
 
+def _claim_document_path(claim, filename):
+    # Never the uploaded name: it is the user's and only kept, cleaned, in `document_name`.
+    return f"claims/{timezone.now():%Y/%m}/{claim.uuid.hex}.pdf"
+
+
+class PrincipalClaim(models.Model):
+    """A person's request to become the principal manager of a public structure, with a supporting document.
+
+    Platform support reviews it (see `accounts.claims`); the document (a delegation or an appointment) is
+    kept byte-for-byte with its SHA-256 as the evidence of the decision.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "en_attente", _("En attente")
+        APPROVED = "approuvee", _("Approuvée")
+        REFUSED = "refusee", _("Refusée")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="principal_claims")
+    claimant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="principal_claims"
+    )
+    function = models.CharField(_("fonction"), max_length=200, help_text=_("Par exemple : maire, DGS."))
+    message = models.TextField(_("message au support"), blank=True)
+    document = models.FileField(_("pièce justificative"), upload_to=_claim_document_path, max_length=255)
+    document_name = models.CharField(_("nom du fichier déposé"), max_length=255)
+    document_size = models.PositiveIntegerField(_("taille (octets)"))
+    document_sha256 = models.CharField(_("SHA-256"), max_length=64)
+    status = models.CharField(_("statut"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(_("motif du refus"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("revendication de structure publique")
+        verbose_name_plural = _("revendications de structures publiques")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claimant", "structure"], condition=Q(status="en_attente"), name="one_pending_claim"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.claimant} → {self.structure} ({self.get_status_display()})"
+
+
 class SecurityEvent(models.Model):
     """The security journal: what happened to an account, for its owner and for support."""
 
@@ -275,6 +324,13 @@ class SecurityEvent(models.Model):
         TOKEN_REVOKED = "token_revoked", _("Jeton d'API révoqué")
         PRINCIPAL_TRANSFER = "principal_transfer", _("Transfert du rôle de gestionnaire principal")
         EXPORT_DOWNLOAD = "export_download", _("Téléchargement d'un export")
+        CLAIM_SUBMITTED = "claim_submitted", _("Revendication du rôle de gestionnaire principal déposée")
+        CLAIM_APPROVED = "claim_approved", _("Revendication du rôle de gestionnaire principal approuvée")
+        CLAIM_REFUSED = "claim_refused", _("Revendication du rôle de gestionnaire principal refusée")
+        PUBLIC_STRUCTURES = (
+            "public_structures",
+            _("Structures publiques créées ou mises à jour par le support"),
+        )
         OTHER = "other", _("Autre")
 
     user = models.ForeignKey(

@@ -68,6 +68,17 @@ def _rights(rights: Iterable[str] | Mapping[str, bool]) -> dict[str, bool]:
 # Structures ---------------------------------------------------------------------------------------
 
 
+def public_body_refusal() -> str:
+    """What a person who tries to create a public structure is told instead."""
+    return _(
+        "Une entité publique ne se crée pas depuis un compte : le support de la plateforme inscrit les "
+        "entités publiques à partir de l'annuaire officiel. Si vous représentez une entité publique, "
+        "revendiquez le rôle de gestionnaire principal de sa structure (Structures › « Revendiquer une "
+        "entité publique ») en joignant votre délégation ou votre arrêté de nomination ; si elle n'est pas "
+        "encore inscrite, écrivez au support."
+    )
+
+
 def find_structure(id_type: str, identifier: str) -> Structure | None:
     """The active structure with this identifier (for an attachment request), or None."""
     return Structure.objects.filter(
@@ -98,16 +109,19 @@ def create_structure(
     country: str = "",
     vat_number: str = "",
 ) -> Structure:
-    """Create a structure whose creator becomes the principal manager (and a manager with every right)."""
+    """Create a structure whose creator becomes the principal manager (and a manager with every right).
+
+    Private structures only: a public one comes from the directory through support
+    (`accounts.public_structures`) and is claimed with a supporting document (`accounts.claims`), or anyone
+    could receive a commune's invoices.
+    """
     _require_person(user)
+    if kind != Structure.Kind.PRIVATE:
+        raise StructureError(public_body_refusal(), field="kind")
     identifier = identifiers.normalise(id_type, identifier)
     error = identifiers.check(id_type, identifier, country=country)
     if error:
         raise StructureError(_(error), field="identifier")
-    if kind == Structure.Kind.PUBLIC and id_type not in PUBLIC_ID_TYPES:
-        raise StructureError(
-            _("Une entité publique s'identifie par un SIRET, un RIDET ou un numéro TAHITI."), field="id_type"
-        )
     country = _country_for(id_type, identifier, country)
     if id_type == identifiers.NON_EU and (len(country) != 2 or country == "FR"):
         raise StructureError(_("Indiquez le pays (code ISO à deux lettres, hors France)."), field="country")
@@ -512,12 +526,13 @@ def transfer_principal_manager(actor: User, assignments: Mapping[Structure, User
 
 
 def reassign_principal_manager(
-    structure: Structure, user: User, *, actor: User, deactivate_former: bool = False
+    structure: Structure, user: User, *, actor: User, deactivate_former: bool = False, notify: bool = True
 ) -> Structure:
     """Platform support gives the role to `user` when the principal manager left without transferring it.
 
     The new principal is attached (or reattached) as a manager with every right; the former one stays a
-    secondary manager unless support deactivates that attachment too.
+    secondary manager unless support deactivates that attachment too. `notify=False` when the caller tells
+    the people concerned itself (a public structure handed over, a claim approved).
     """
     from accounts.journal import log_event
 
@@ -527,7 +542,9 @@ def reassign_principal_manager(
         raise StructureError(_("Le gestionnaire principal doit être une personne dont le compte est actif."))
     with transaction.atomic():
         structure = (
-            Structure.objects.select_for_update().select_related("principal_manager").get(pk=structure.pk)
+            Structure.objects.select_for_update(of=("self",))
+            .select_related("principal_manager")
+            .get(pk=structure.pk)
         )
         former = structure.principal_manager
         if former.pk == user.pk:
@@ -548,5 +565,6 @@ def reassign_principal_manager(
         }
         log_event(former, "principal_transfer", detail=detail, actor=actor)
         log_event(user, "principal_transfer", detail=detail, actor=actor)
-    transaction.on_commit(lambda: emails.principal_transferred(structure, former=former, new=user))
+    if notify:
+        transaction.on_commit(lambda: emails.principal_transferred(structure, former=former, new=user))
     return structure

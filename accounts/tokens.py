@@ -5,10 +5,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.api.authentication import hash_token, new_token
 from accounts.auth_mail import notify_security_change
 from accounts.journal import log_event
 from accounts.models import ApiToken, SecurityEvent
+from accounts.token_keys import hash_token, new_token
 
 PREFIX_LENGTH = 12
 

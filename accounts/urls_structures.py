@@ -2,12 +2,14 @@
 
 from django.urls import path
 
+from accounts import views_claims
 from accounts import views_structures as views
 
 urlpatterns = [
     path("structures/", views.structure_list, name="structure_list"),
     path("structures/nouvelle/", views.structure_create, name="structure_create"),
     path("structures/rattachement/", views.attachment_search, name="attachment_search"),
+    path("structures/revendication/", views_claims.claim_page, name="claims"),
     path("structures/transfert/", views.transfer_start, name="transfer_start"),
     path("structures/transfert/<slug:mode>/", views.transfer, name="transfer"),
     path("structures/<uuid:structure>/", views.structure_detail, name="structure_detail"),

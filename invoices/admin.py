@@ -6,20 +6,8 @@ delete here. What support really does to them goes through journaled operations,
 
 from django.contrib import admin
 
+from accounts.admin_base import NoWrites
 from invoices.models import Deposit, Invoice, InvoiceEvent, PesExport, StoredFile
-
-
-class NoWrites:
-    """View permission only, whatever the user's model permissions say."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReadOnlyAdmin(NoWrites, admin.ModelAdmin):

@@ -58,9 +58,36 @@ class StructureFactory(factory.django.DjangoModelFactory):
             )
 
 
+SUPPORT_EMAIL = "support-annuaire@example.test"
+
+
+def support_user() -> User:
+    """The platform support account that holds public structures until they are claimed."""
+    user, _created = User.objects.get_or_create(
+        email=SUPPORT_EMAIL, defaults={"first_name": "Support", "last_name": "Annuaire", "is_staff": True}
+    )
+    return user
+
+
 class PublicStructureFactory(StructureFactory):
+    """A public structure created the support way: support creates it (and holds the principal-manager role),
+    then hands it over to its principal manager as an approved claim would. A support account given as
+    `principal_manager` keeps it: the structure then awaits its claim."""
+
     kind = Structure.Kind.PUBLIC
     name = factory.Sequence(lambda n: f"Commune {n}")
+
+    @classmethod
+    def _create(cls, model_class, *args, principal_manager, kind=None, **kwargs):
+        from accounts import public_structures
+
+        support = principal_manager if principal_manager.is_staff else support_user()
+        structure = public_structures.create_public_structure(actor=support, **kwargs)
+        if principal_manager == support:
+            return structure
+        return public_structures.hand_over_public_structure(
+            structure, principal_manager, actor=support, notify=False
+        )
 
 
 class ServiceFactory(factory.django.DjangoModelFactory):

@@ -46,7 +46,13 @@ def test_triage_without_the_export_right_shows_received_invoices_but_not_the_pes
 def test_a_public_structure_manager_is_offered_every_entry(client):
     manager = PublicStructureFactory().principal_manager
 
-    assert nav_entries(verified_client(client, manager)) == ALWAYS | {"deposit", "sent", "received", "pes", "archives"}
+    assert nav_entries(verified_client(client, manager)) == ALWAYS | {
+        "deposit",
+        "sent",
+        "received",
+        "pes",
+        "archives",
+    }
 
 
 def test_a_user_without_any_structure_sees_only_structures_and_account(client, other_user):

@@ -1,21 +1,10 @@
 """API authentication: hashed bearer tokens, or a browser session that has passed the second factor."""
 
-import hashlib
-import secrets
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
-TOKEN_PREFIX = "chor_"
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def new_token() -> str:
-    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+from accounts.token_keys import TOKEN_PREFIX, hash_token, new_token  # noqa: F401  (this module's interface)
 
 
 class TokenAuthentication(authentication.BaseAuthentication):

@@ -130,7 +130,7 @@ def test_a_transfer_to_a_user_not_attached_is_refused_and_changes_nothing(
         structure.refresh_from_db()
         assert structure.principal_manager == actor
     assert Membership.objects.get(structure=alpha, user=target).role == Membership.Role.USER
-    assert not SecurityEvent.objects.filter(kind=SecurityEvent.Kind.PRINCIPAL_TRANSFER).exists()
+    assert not SecurityEvent.objects.filter(kind=SecurityEvent.Kind.PRINCIPAL_TRANSFER, actor=actor).exists()
     assert mailoutbox == []
 
 

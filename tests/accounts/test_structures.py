@@ -3,10 +3,16 @@
 import pytest
 from django.db.models import ProtectedError
 
-from accounts import access, services
+from accounts import access, public_structures, services
 from accounts.models import Membership, Service, Structure
 from tests.conftest import verified_client
-from tests.factories import PublicStructureFactory, ServiceFactory, StructureFactory, UserFactory
+from tests.factories import (
+    PublicStructureFactory,
+    ServiceFactory,
+    StructureFactory,
+    UserFactory,
+    support_user,
+)
 from tests.factories_structures import attach, member
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +22,7 @@ def test_the_creator_becomes_principal_manager_with_every_right(client):
     user = UserFactory()
     response = verified_client(client, user).post(
         "/comptes/structures/nouvelle/",
-        {"kind": "public", "id_type": "siret", "identifier": "732 829 320 00074", "name": "Commune de Test"},
+        {"kind": "private", "id_type": "siret", "identifier": "732 829 320 00074", "name": "Atelier de Test"},
     )
     structure = Structure.objects.get()
     assert response.status_code == 302
@@ -27,7 +33,7 @@ def test_the_creator_becomes_principal_manager_with_every_right(client):
     assert membership.role == Membership.Role.MANAGER
     assert all(access.has_right(user, structure, right) for right in (*access.RIGHTS, access.MANAGE))
     page = client.get(response["Location"]).content.decode()
-    assert "Commune de Test" in page and "732829320" in page
+    assert "Atelier de Test" in page and "732829320" in page
 
 
 def test_an_existing_structure_cannot_be_created_twice(client):
@@ -42,8 +48,8 @@ def test_an_existing_structure_cannot_be_created_twice(client):
 
 def test_a_public_structure_needs_a_french_public_identifier():
     with pytest.raises(services.StructureError) as raised:
-        services.create_structure(
-            UserFactory(), kind="public", id_type="tva_ue", identifier="DE136695976", name="Stadt"
+        public_structures.create_public_structure(
+            actor=support_user(), id_type="tva_ue", identifier="DE136695976", name="Stadt"
         )
     assert raised.value.field == "id_type"
 

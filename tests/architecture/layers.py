@@ -76,10 +76,9 @@ class Breach:
 
 
 def _is_adapter(module: str) -> bool:
-    last = module.rpartition(".")[2]
-    return (
-        any(last == name or last.startswith(name + "_") for name in ADAPTER_NAMES) or ".management." in module
-    )
+    parts = module.split(".")
+    named = any(parts[-1] == name or parts[-1].startswith(name + "_") for name in ADAPTER_NAMES)
+    return named or "api" in parts[:-1] or "management" in parts
 
 
 def breaches(graph: dict[str, set[str]]) -> list[Breach]:
