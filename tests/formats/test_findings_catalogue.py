@@ -30,7 +30,9 @@ def asserts(path: Path) -> list[tuple[str, str]]:
     """(rule id as the validation reports it, official text) for each assert of a stylesheet."""
     found = []
     for element in etree.parse(str(path)).iter(f"{{{SVRL}}}failed-assert", f"{{{SVRL}}}successful-report"):
-        attributes = {a.get("name"): "".join(a.itertext()).strip() for a in element.iter(f"{{{XSL}}}attribute")}
+        attributes = {
+            a.get("name"): "".join(a.itertext()).strip() for a in element.iter(f"{{{XSL}}}attribute")
+        }
         text_element = element.find(f"{{{SVRL}}}text")
         text = " ".join("".join(text_element.itertext()).split()) if text_element is not None else ""
         rule = attributes.get("id")
@@ -67,7 +69,9 @@ def test_a_rule_whose_official_text_names_a_business_term_names_one(path):
 def chorale_rule_ids() -> set[str]:
     ids = set()
     for source in (REPO / "invoices").rglob("*.py"):
-        ids |= set(re.findall(r"\"((?:CHORALE|SAFE)-[A-Z0-9-]*[A-Z0-9])\"", source.read_text(encoding="utf-8")))
+        ids |= set(
+            re.findall(r"\"((?:CHORALE|SAFE)-[A-Z0-9-]*[A-Z0-9])\"", source.read_text(encoding="utf-8"))
+        )
     return ids | {"XSD"}
 
 

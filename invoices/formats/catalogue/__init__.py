@@ -14,6 +14,7 @@ import re
 
 from invoices.formats.catalogue import (
     chorale,
+    codes,
     en16931,
     facturx,
     fr_ctc,
@@ -29,7 +30,7 @@ from invoices.formats.catalogue.terms import TERMS, label
 __all__ = ["CATALOGUE", "SUPPLIER", "TECHNICAL", "TERMS", "Rule", "label", "lookup", "rule_key"]
 
 CATALOGUE: dict[str, Rule] = {}
-for _module in (en16931, vat, vat_extended, facturx, fr_ctc, fr_ctc_lines, structure, syntax, chorale):
+for _module in (en16931, codes, vat, vat_extended, facturx, fr_ctc, fr_ctc_lines, structure, syntax, chorale):
     _duplicates = CATALOGUE.keys() & _module.RULES.keys()
     assert not _duplicates, f"{_module.__name__} redefines {sorted(_duplicates)}"
     CATALOGUE.update(_module.RULES)

@@ -6,8 +6,8 @@ _MISSING = " Renseignez-le dans votre logiciel de facturation puis émettez de n
 
 RULES = {
     "BR-01": R(
-        "Le profil de la facture (identifiant de spécification) est absent. Le fichier doit indiquer la norme "
-        "qu'il suit (par exemple « urn:cen.eu:en16931:2017 ») : c'est votre logiciel qui l'écrit, "
+        "Le profil de la facture (identifiant de spécification) est absent. Le fichier doit indiquer la "
+        "norme qu'il suit (par exemple « urn:cen.eu:en16931:2017 ») : c'est votre logiciel qui l'écrit, "
         "contactez son éditeur si la facture a été produite sans.",
         "BT-24",
     ),
@@ -60,8 +60,8 @@ RULES = {
         "BT-106",
     ),
     "BR-13": R(
-        "Le montant total HT est absent. Ce total est calculé par votre logiciel : régénérez la facture, "
-        "ou signalez l'anomalie à son éditeur.",
+        "Le montant total HT est absent. Ce total est calculé par votre logiciel : régénérez la facture, ou "
+        "signalez l'anomalie à son éditeur.",
         "BT-109",
     ),
     "BR-14": R(
@@ -80,8 +80,8 @@ RULES = {
     ),
     "BR-17": R(
         "Le nom du bénéficiaire du paiement est absent alors qu'un bénéficiaire distinct du vendeur est "
-        "indiqué. Renseignez son nom (par exemple l'organisme d'affacturage), ou retirez le bénéficiaire "
-        "si c'est vous qui êtes payé.",
+        "indiqué. Renseignez son nom (par exemple l'organisme d'affacturage), ou retirez le bénéficiaire si "
+        "c'est vous qui êtes payé.",
         "BT-59",
         "BG-10",
     ),
@@ -114,8 +114,8 @@ RULES = {
     ),
     "BR-23": R(
         "Une ligne de facture n'a pas d'unité de quantité. Choisissez une unité (pièce, heure, jour, kg…) "
-        "sur l'article ou la ligne : votre logiciel la transcrit en code (C62 pour « unité », HUR pour "
-        "« heure »).",
+        "sur l'article ou la ligne : votre logiciel la transcrit en code (C62 pour « unité », HUR pour « "
+        "heure »).",
         "BT-130",
         "BG-25",
     ),
@@ -170,8 +170,8 @@ RULES = {
         "BG-20",
     ),
     "BR-33": R(
-        "Une remise sur le document n'a pas de motif. Indiquez un motif (texte ou code), par exemple "
-        "« Remise commerciale ».",
+        "Une remise sur le document n'a pas de motif. Indiquez un motif (texte ou code), par exemple « "
+        "Remise commerciale ».",
         "BT-97",
         "BT-98",
         "BG-20",
@@ -188,8 +188,8 @@ RULES = {
         "BG-21",
     ),
     "BR-38": R(
-        "Des frais sur le document n'ont pas de motif. Indiquez un motif (texte ou code), par exemple "
-        "« Frais de port ».",
+        "Des frais sur le document n'ont pas de motif. Indiquez un motif (texte ou code), par exemple « "
+        "Frais de port ».",
         "BT-104",
         "BT-105",
         "BG-21",
@@ -219,8 +219,8 @@ RULES = {
         "BG-28",
     ),
     "BR-45": R(
-        "Une ligne du récapitulatif de TVA n'a pas de base HT. Le récapitulatif par taux doit indiquer, pour "
-        "chaque taux, le montant HT soumis à ce taux ; il est calculé par votre logiciel.",
+        "Une ligne du récapitulatif de TVA n'a pas de base HT. Le récapitulatif par taux doit indiquer, "
+        "pour chaque taux, le montant HT soumis à ce taux ; il est calculé par votre logiciel.",
         "BT-116",
         "BG-23",
     ),
@@ -237,8 +237,8 @@ RULES = {
         "BG-23",
     ),
     "BR-48": R(
-        "Une ligne du récapitulatif de TVA n'a pas de taux. Indiquez le taux (20, 10, 5,5, 2,1 ou 0) ; seule "
-        "la catégorie « non soumis à TVA » (O) s'en passe.",
+        "Une ligne du récapitulatif de TVA n'a pas de taux. Indiquez le taux (20, 10, 5,5, 2,1 ou 0) ; "
+        "seule la catégorie « non soumis à TVA » (O) s'en passe.",
         "BT-119",
         "BG-23",
     ),
@@ -266,8 +266,8 @@ RULES = {
         "BG-24",
     ),
     "BR-53": R(
-        "Le montant de TVA dans la devise de comptabilisation est absent. Une devise de comptabilisation "
-        "de la TVA est indiquée : la facture doit donner aussi le total de TVA dans cette devise (en euros "
+        "Le montant de TVA dans la devise de comptabilisation est absent. Une devise de comptabilisation de "
+        "la TVA est indiquée : la facture doit donner aussi le total de TVA dans cette devise (en euros "
         "pour une facture en devise étrangère).",
         "BT-111",
         "BT-6",
@@ -302,14 +302,14 @@ RULES = {
         "BT-81",
     ),
     "BR-62": R(
-        "L'adresse électronique du vendeur n'indique pas son type. Elle doit préciser son schéma "
-        "(0225 pour un SIREN, 0009 pour un SIRET, EM pour un courriel) : c'est votre logiciel qui l'écrit.",
+        "L'adresse électronique du vendeur n'indique pas son type. Elle doit préciser son schéma (0225 pour "
+        "un SIREN, 0009 pour un SIRET, EM pour un courriel) : c'est votre logiciel qui l'écrit.",
         "BT-34",
         "BT-34-1",
     ),
     "BR-63": R(
-        "L'adresse électronique de l'acheteur n'indique pas son type. Elle doit préciser son schéma "
-        "(0225 pour un SIREN, 0009 pour un SIRET, EM pour un courriel) : c'est votre logiciel qui l'écrit.",
+        "L'adresse électronique de l'acheteur n'indique pas son type. Elle doit préciser son schéma (0225 "
+        "pour un SIREN, 0009 pour un SIRET, EM pour un courriel) : c'est votre logiciel qui l'écrit.",
         "BT-49",
         "BT-49-1",
     ),
