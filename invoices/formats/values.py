@@ -208,6 +208,27 @@ def select(root, term: str, anchor: Location | None = None) -> list[str]:
     return [text for text in (_text(node, attribute) for node, attribute in found) if text]
 
 
+def nodes(root, term: str) -> list:
+    """The elements a term (usually a group: a line, an allowance…) is in the invoice, at most 50."""
+    alternatives = _COMPILED.get(syntax_of(root) or "", {}).get(term, [])
+    found = []
+    for steps in alternatives:
+        found += [node for node, attribute in _walk(root, steps, None) if attribute is None]
+    return found[:50]
+
+
+def location_of(element) -> Location:
+    """The element's location, as the schematron would write it."""
+    steps = []
+    node = element
+    while node is not None:
+        parent = node.getparent()
+        index = 1 if parent is None else [c for c in parent if c.tag == node.tag].index(node) + 1
+        steps.append((node.tag, index))
+        node = parent
+    return Location(tuple(reversed(steps)))
+
+
 def _by_currency(root, term: str, found: list) -> list:
     """BT-110 and BT-111 are the same element in the invoice's currency (BT-5) and in the VAT accounting
     currency (BT-6)."""
@@ -303,16 +324,13 @@ def at_location(root, location: str) -> list[dict]:
             item["attributes"] = dict(list(attributes.items())[:4])
         items.append(item)
     elif len(parsed.steps) > 2:
-        # A group: its leaves, one level down, each labelled as the term it is when it is one.
+        # A group (a VAT breakdown, a line…): the business terms among its leaves, one level down.
         for child in node:
             if not isinstance(child.tag, str) or len(child) or not _text(child, None):
                 continue
-            child_location = Location(
-                parsed.steps + ((child.tag, [c for c in node if c.tag == child.tag].index(child) + 1),)
-            )
-            items.append(
-                value_item(term_at(root, child_location, child), _text(child, None), _local(child.tag))
-            )
+            child_term = term_at(root, location_of(child), child)
+            if child_term:
+                items.append(value_item(child_term, _text(child, None)))
             if len(items) >= MAX_VALUES // 2:
                 break
     return items
