@@ -83,7 +83,7 @@ def parse_xml(xml: bytes | None):
 
 
 def _first_sentence(text: str) -> str:
-    sentence = re.split(r"(?<=[^A-Z\s][.!?])\s+(?=[A-ZÀ-ÖØ-Þ«])", text.strip(), maxsplit=1)[0]
+    sentence = re.split(r"(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-Þ«])", text.strip(), maxsplit=1)[0]
     return sentence.rstrip(" .")
 
 
