@@ -25,6 +25,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import access
+from invoices.formats import report as findings_report
 from invoices.formats import validate_document
 from invoices.formats.findings import Finding
 from invoices.formats.model import ExtractedInvoice, ValidationResult
@@ -571,6 +572,7 @@ def finding_dict(finding: Finding) -> dict:
         "message": finding.message,
         "message_en": finding.message_en,
         "location": finding.location,
+        "count": finding.count,
     }
 
 
@@ -613,6 +615,12 @@ def _report(deposit: Deposit, documents, extras, deposit_findings, limits: Limit
             ),
             "already_deposited": document.previous,
             "findings": [finding_dict(f) for f in document.all_findings],
+            # Issue 13: the same findings for a supplier (summary, errors, warnings, values involved).
+            "layers": findings_report.layers(
+                document.all_findings,
+                xml=result.xml if result and document.all_findings else None,
+                profile=result.profile if result else None,
+            ),
             "attachments": [entry(extra) for extra in document.attachments],
         }
 

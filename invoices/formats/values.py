@@ -238,17 +238,26 @@ def _by_currency(root, term: str, found: list) -> list:
     return [(node, attribute) for node, attribute in found if node.get("currencyID") in (currency, None)][:1]
 
 
+def _leaf(steps: list[_Step]) -> tuple:
+    last = steps[-1]
+    return (len(steps), "@" + last.attribute if last.attribute else last.tag)
+
+
+# Per syntax, the terms by the depth and name of their last step: a located element has few candidates.
+_BY_LEAF: dict[str, dict[tuple, list]] = {}
+for _syntax, _terms in _COMPILED.items():
+    for _term, _alternatives in _terms.items():
+        for _steps in _alternatives:
+            _BY_LEAF.setdefault(_syntax, {}).setdefault(_leaf(_steps), []).append((_term, _steps))
+
+
 def term_at(root, location: Location, node) -> str | None:
     """The business term the located element (or attribute) is, if it is one."""
-    syntax = syntax_of(root)
-    for term, alternatives in _COMPILED.get(syntax or "", {}).items():
-        for steps in alternatives:
-            if len(steps) != len(location.steps) - 1 + (1 if location.attribute else 0):
-                continue
-            if (steps[-1].attribute or None) != location.attribute:
-                continue
-            if any((node, location.attribute) == hit for hit in _walk(root, steps, location)):
-                return term
+    depth = len(location.steps) - 1 + (1 if location.attribute else 0)
+    leaf = "@" + location.attribute if location.attribute else location.steps[-1][0]
+    for term, steps in _BY_LEAF.get(syntax_of(root) or "", {}).get((depth, leaf), []):
+        if any((node, location.attribute) == hit for hit in _walk(root, steps, location)):
+            return term
     return None
 
 
