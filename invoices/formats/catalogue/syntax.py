@@ -15,6 +15,9 @@ _ELEMENTS = json.loads((Path(__file__).with_name("syntax.json")).read_text(encod
 
 
 def _from_data(kind: str, element: str):
+    if " " in element and all(word[:1].isupper() for word in element.split()):
+        # "AccountingSupplierParty Party PostalAddress": a path of UBL elements.
+        element = " / ".join(element.split())
     if kind == "unused":
         return R(
             f"Le fichier contient « {element} », une donnée que la norme EN 16931 n'utilise pas. Le "
