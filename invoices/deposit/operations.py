@@ -20,6 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import access
+from invoices.deposit.report import build_report, document_row
 from invoices.deposit.routing import (
     Routing,
     RoutingContext,
@@ -50,7 +51,6 @@ from invoices.storage import files_removed_on_failure, sha256_of, store_file
 log = logging.getLogger(__name__)
 
 IDEMPOTENCY_KEY_MAX = 200
-REPORT_VERSION = 1
 _CENT = Decimal("0.01")
 _AMOUNT_MAX = Decimal("1e17")  # Invoice amounts are DecimalField(max_digits=19, decimal_places=2)
 
@@ -411,9 +411,9 @@ def _record(user, key, channel, supplier, documents, extras, deposit_findings, l
                     else DepositStatus.INTEGRE_PARTIELLEMENT
                 ),
             )
-            deposit.report = _report(deposit, documents, extras, deposit_findings, limits)
+            deposit.report = build_report(deposit, documents, extras, deposit_findings, limits)
             deposit.save(force_insert=True)
-            rows = [_document_row(deposit, d) for d in documents + extras if d.stored]
+            rows = [document_row(deposit, d) for d in documents + extras if d.stored]
             DepositDocument.objects.bulk_create(rows)
     except IntegrityError:
         first = deposit_for_key(user, key) if key else None
@@ -496,78 +496,6 @@ def _amount(value) -> Decimal | None:
     except (InvalidOperation, ValueError, TypeError):
         return None
     return amount if abs(amount) < _AMOUNT_MAX else None
-
-
-def finding_dict(finding: Finding) -> dict:
-    """A finding as kept in a report: both languages, so the page can follow the reader's language."""
-    return {
-        "severity": finding.severity,
-        "rule": finding.rule,
-        "message": finding.message,
-        "message_en": finding.message_en,
-        "location": finding.location,
-    }
-
-
-def _document_row(deposit: Deposit, document: Document) -> DepositDocument:
-    result = document.result
-    return DepositDocument(
-        deposit=deposit,
-        stored_file=document.stored,
-        format=(result.format if result else document.kind if document.kind != "invoice" else "")[:16],
-        profile=((result.profile or "") if result else "")[:32],
-        valid=document.invoice is not None
-        if document.kind == "invoice"
-        else not any(f.is_error for f in document.findings),
-        findings=[finding_dict(f) for f in document.all_findings],
-        invoice=document.invoice,
-    )
-
-
-def _report(deposit: Deposit, documents, extras, deposit_findings, limits: Limits) -> dict:
-    """The compte rendu: per file, what it was, what became of it and every finding, in both languages."""
-
-    def entry(document: Document) -> dict:
-        result, routing, invoice = document.result, document.routing, document.invoice
-        extracted = result.invoice if result else None
-        return {
-            "file": document.name,
-            "container": document.container,
-            "kind": document.kind,
-            "size": document.size if document.data is not None else None,
-            "sha256": document.sha256,
-            "format": result.format if result else "",
-            "profile": (result.profile or "") if result else "",
-            "accepted": invoice is not None,
-            "number": (extracted.number or "") if extracted else "",
-            "invoice": str(invoice.uuid) if invoice else None,
-            "recipient": (
-                {"name": routing.recipient.name, "identifier": routing.recipient.identifier}
-                if routing and routing.recipient
-                else None
-            ),
-            "already_deposited": document.previous,
-            "findings": [finding_dict(f) for f in document.all_findings],
-            "attachments": [entry(extra) for extra in document.attachments],
-        }
-
-    invoices = [d for d in documents if d.kind == "invoice"]
-    attached = {id(extra) for d in invoices for extra in d.attachments}
-    loose = [d for d in extras if id(d) not in attached]
-    zip_findings = [f for d in documents if d.kind == "zip" for f in d.findings]
-    return {
-        "version": REPORT_VERSION,
-        "status": deposit.status,
-        "integrated": sum(1 for d in invoices if d.invoice is not None),
-        "refused": sum(1 for d in invoices if d.invoice is None),
-        "findings": [finding_dict(f) for f in deposit_findings + zip_findings],
-        "documents": [entry(d) for d in invoices],
-        "archives": [
-            {"file": d.name, "size": d.size, "sha256": d.sha256} for d in documents if d.kind == "zip"
-        ],
-        "attachments": [entry(d) for d in loose],
-        "limits": limits.as_dict(),
-    }
 
 
 # Lookups, scoped to the user: every deposit id goes through here.

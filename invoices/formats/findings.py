@@ -13,6 +13,8 @@ class Finding:
     message: str
     message_en: str
     location: str = ""
+    count: int = 1
+    """How many identical findings this one stands for (a warning repeated on every line is kept once)."""
 
     @property
     def is_error(self) -> bool:
@@ -24,6 +26,7 @@ class Finding:
             "rule": self.rule,
             "message": self.message_en if lang == "en" else self.message,
             "location": self.location,
+            "count": self.count,
         }
 
 

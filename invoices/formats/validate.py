@@ -2,6 +2,7 @@
 
 import logging
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from invoices.formats import cii, engine, pdf, ubl, xml_safe
@@ -195,11 +196,7 @@ def _collapse_warnings(findings: list[Finding]) -> list[Finding]:
         elif key not in seen:
             seen.add(key)
             n = counts[key]
-            kept.append(
-                f
-                if n == 1
-                else Finding(f.severity, f.rule, f"{f.message} (×{n})", f"{f.message_en} (×{n})", f.location)
-            )
+            kept.append(replace(f, count=n))
     return kept
 
 

@@ -63,6 +63,7 @@ def test_exit_1_when_one_file_is_invalid_with_the_rule_in_the_json(files):
         "rule": "BR-CO-15",
         "message": reports[1]["findings"][0]["message"],
         "location": reports[1]["findings"][0]["location"],
+        "count": 1,
     }
     assert reports[1]["findings"][0]["location"]
 

@@ -61,5 +61,6 @@ def test_findings_speak_french_by_default_and_english_on_request():
         "rule": "CHORALE-EMPTY",
         "message": "Le fichier est vide.",
         "location": "",
+        "count": 1,
     }
     assert finding.to_dict("en")["message"] == "The file is empty."

@@ -1,0 +1,87 @@
+"""The compte rendu of a deposit: per file, what it was, what became of it and every finding, in both
+languages, with the three layers a supplier reads (summary, errors, warnings: `invoices.formats.report`)."""
+
+from invoices.formats import report as findings_report
+from invoices.formats.findings import Finding
+from invoices.models import Deposit, DepositDocument
+
+REPORT_VERSION = 1
+
+
+def finding_dict(finding: Finding) -> dict:
+    """A finding as kept in a report: both languages, so the page can follow the reader's language."""
+    return {
+        "severity": finding.severity,
+        "rule": finding.rule,
+        "message": finding.message,
+        "message_en": finding.message_en,
+        "location": finding.location,
+        "count": finding.count,
+    }
+
+
+def document_row(deposit: Deposit, document) -> DepositDocument:
+    result = document.result
+    return DepositDocument(
+        deposit=deposit,
+        stored_file=document.stored,
+        format=(result.format if result else document.kind if document.kind != "invoice" else "")[:16],
+        profile=((result.profile or "") if result else "")[:32],
+        valid=document.invoice is not None
+        if document.kind == "invoice"
+        else not any(f.is_error for f in document.findings),
+        findings=[finding_dict(f) for f in document.all_findings],
+        invoice=document.invoice,
+    )
+
+
+def build_report(deposit: Deposit, documents, extras, deposit_findings, limits) -> dict:
+    """The compte rendu: per file, what it was, what became of it and every finding, in both languages."""
+
+    def entry(document) -> dict:
+        result, routing, invoice = document.result, document.routing, document.invoice
+        extracted = result.invoice if result else None
+        return {
+            "file": document.name,
+            "container": document.container,
+            "kind": document.kind,
+            "size": document.size if document.data is not None else None,
+            "sha256": document.sha256,
+            "format": result.format if result else "",
+            "profile": (result.profile or "") if result else "",
+            "accepted": invoice is not None,
+            "number": (extracted.number or "") if extracted else "",
+            "invoice": str(invoice.uuid) if invoice else None,
+            "recipient": (
+                {"name": routing.recipient.name, "identifier": routing.recipient.identifier}
+                if routing and routing.recipient
+                else None
+            ),
+            "already_deposited": document.previous,
+            "findings": [finding_dict(f) for f in document.all_findings],
+            # Issue 13: the same findings for a supplier (summary, errors, warnings, values involved).
+            "layers": findings_report.layers(
+                document.all_findings,
+                xml=result.xml if result and document.all_findings else None,
+                profile=result.profile if result else None,
+            ),
+            "attachments": [entry(extra) for extra in document.attachments],
+        }
+
+    invoices = [d for d in documents if d.kind == "invoice"]
+    attached = {id(extra) for d in invoices for extra in d.attachments}
+    loose = [d for d in extras if id(d) not in attached]
+    zip_findings = [f for d in documents if d.kind == "zip" for f in d.findings]
+    return {
+        "version": REPORT_VERSION,
+        "status": deposit.status,
+        "integrated": sum(1 for d in invoices if d.invoice is not None),
+        "refused": sum(1 for d in invoices if d.invoice is None),
+        "findings": [finding_dict(f) for f in deposit_findings + zip_findings],
+        "documents": [entry(d) for d in invoices],
+        "archives": [
+            {"file": d.name, "size": d.size, "sha256": d.sha256} for d in documents if d.kind == "zip"
+        ],
+        "attachments": [entry(d) for d in loose],
+        "limits": limits.as_dict(),
+    }
