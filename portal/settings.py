@@ -103,6 +103,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://chorale")}
 
+# Reverse proxies in front of Chorale that append to X-Forwarded-For: the client is that many hops from the
+# right (accounts/client_ip.py). 0 ignores the header; rate limits, throttles and the journal use the result.
+CHORALE_TRUSTED_PROXIES = env.int("CHORALE_TRUSTED_PROXIES", default=0)
+RATELIMIT_IP_META_KEY = "accounts.client_ip.ratelimit_ip"
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
