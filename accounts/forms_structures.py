@@ -61,8 +61,8 @@ class StructureCreateForm(IdentifierMixin, forms.Form):
     vat_number = forms.CharField(label=_("N° de TVA intracommunautaire"), max_length=20, required=False)
 
 
-class AttachmentSearchForm(forms.Form):
-    """A lookup by exact identifier: no check digit is verified, the structure either exists or not."""
+class AttachmentSearchForm(IdentifierMixin, forms.Form):
+    """A lookup by exact identifier; a malformed one is told what is wrong with it before any lookup."""
 
     id_type = forms.ChoiceField(label=_("Type d'identifiant"), choices=Structure.IdType.choices)
     identifier = forms.CharField(label=_("Identifiant de la structure"), max_length=40)
