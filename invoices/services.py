@@ -25,6 +25,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import access
+from invoices import quota
 from invoices.formats import validate_document
 from invoices.formats.findings import Finding
 from invoices.formats.model import ExtractedInvoice, ValidationResult
@@ -236,6 +237,7 @@ def deposit_files(
     known = _known_files(documents + extras)
     _mark_already_deposited(user, documents, known)
 
+    quota.charge_deposit(user, supplier, documents + extras)  # QuotaExceeded: nothing kept, nothing recorded
     deposit = _record(user, key, channel, supplier, documents, extras, deposit_findings, limits, known)
     log.info(
         "deposit %s by user %s: %s (%d invoice file(s), %d integrated)",

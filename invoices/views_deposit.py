@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from accounts import access
 from invoices.forms_deposit import DepositForm, PlainPdfForm
 from invoices.models import Deposit
+from invoices.quota import QuotaExceeded
 from invoices.services import OversizedUpload, deposit_files, deposits_for_user, get_deposit_for_user
 from invoices.validation import Limits, Size, guard_uploads, request_length
 
@@ -74,14 +75,18 @@ def _deposit_post(request, guard, suppliers, limits):
     attachments = form.cleaned_data["attachments"] + [
         OversizedUpload(name) for field, name in skipped if field == "attachments"
     ]
-    deposit = deposit_files(
-        request.user,
-        files,
-        supplier=form.cleaned_data.get("supplier"),
-        attachments=attachments,
-        routing_form=pdf_form.routing_data(),
-        channel=Deposit.Channel.WEB,
-    )
+    try:
+        deposit = deposit_files(
+            request.user,
+            files,
+            supplier=form.cleaned_data.get("supplier"),
+            attachments=attachments,
+            routing_form=pdf_form.routing_data(),
+            channel=Deposit.Channel.WEB,
+        )
+    except QuotaExceeded as exceeded:
+        english = (get_language() or "fr").startswith("en")
+        return _refused(request, suppliers, limits, 429, exceeded.message(english))
     url = reverse("invoices:deposit_detail", args=[deposit.uuid])
     if _wants_json(request):
         return JsonResponse({"redirect": url, "status": deposit.status})

@@ -197,7 +197,18 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
+    # Per token, per account (all its tokens and sessions), per address for the few open endpoints: 429 with
+    # Retry-After, counted in the default cache (accounts/api/throttling.py).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "accounts.api.throttling.TokenRateThrottle",
+        "accounts.api.throttling.UserRateThrottle",
+        "accounts.api.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("CHORALE_API_RATE_ANON", default="60/min"),
+        "user": env.str("CHORALE_API_RATE_USER", default="600/min"),
+        "token": env.str("CHORALE_API_RATE_TOKEN", default="300/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Chorale API",
@@ -236,6 +247,8 @@ X_FRAME_OPTIONS = "DENY"
 CHORALE_MAX_FILE_BYTES = env.int("CHORALE_MAX_FILE_BYTES", default=10 * 1024 * 1024)
 CHORALE_MAX_INVOICE_BYTES = env.int("CHORALE_MAX_INVOICE_BYTES", default=120 * 1024 * 1024)
 CHORALE_MAX_FILENAME_CHARS = env.int("CHORALE_MAX_FILENAME_CHARS", default=50)
+# Bytes one supplier structure may deposit per day, refused files included (invoices/quota.py); 0: no quota.
+CHORALE_DEPOSIT_DAILY_BYTES = env.int("CHORALE_DEPOSIT_DAILY_BYTES", default=2 * 1024 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

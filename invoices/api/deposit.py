@@ -28,6 +28,7 @@ from accounts import access
 from invoices.api.serializers import InvoiceSerializer
 from invoices.forms_deposit import TYPE_CHOICES, PlainPdfForm
 from invoices.models import Deposit, Invoice
+from invoices.quota import QuotaExceeded
 from invoices.services import (
     IDEMPOTENCY_KEY_MAX,
     OversizedUpload,
@@ -229,16 +230,21 @@ def create_invoice_from_request(request) -> Response:
             return Response(
                 {"supplier": [_("Structure inconnue, ou pour laquelle vous ne déposez pas.")]}, status=400
             )
-    deposit = deposit_files(
-        request.user,
-        uploads,
-        supplier=supplier,
-        attachments=attachments,
-        routing_form=form.routing_data(),
-        channel=Deposit.Channel.API,
-        idempotency_key=key,
-        archives=False,
-    )
+    try:
+        deposit = deposit_files(
+            request.user,
+            uploads,
+            supplier=supplier,
+            attachments=attachments,
+            routing_form=form.routing_data(),
+            channel=Deposit.Channel.API,
+            idempotency_key=key,
+            archives=False,
+        )
+    except QuotaExceeded as exceeded:  # nothing recorded: a retry with the same key is a new deposit
+        response = _refusal(429, exceeded.finding)
+        response["Retry-After"] = str(exceeded.retry_after)
+        return response
     if getattr(deposit, "replayed", False):
         return _replay(request, deposit, uploads[0], key)
     status, body = deposit_answer(deposit)
