@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_lockout import clear_lockouts
 from accounts.models import (
     ApiToken,
     AttachmentRequest,
@@ -39,6 +40,7 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
     inlines = [SecurityEventInline]
+    actions = [clear_lockouts]
 
 
 @admin.register(SecurityEvent)

@@ -260,6 +260,8 @@ class SecurityEvent(models.Model):
     class Kind(models.TextChoices):
         LOGIN = "login", _("Connexion")
         LOGIN_FAILED = "login_failed", _("Échec de connexion")
+        LOGIN_LOCKED = "login_locked", _("Connexion ralentie après des échecs")
+        LOCKOUT_CLEARED = "lockout_cleared", _("Blocage de connexion levé par le support")
         OTP_FAILED = "otp_failed", _("Code de second facteur refusé")
         OTP_SENT = "otp_sent", _("Code envoyé par e-mail")
         LOGOUT = "logout", _("Déconnexion")

@@ -27,6 +27,7 @@ from django_otp import verify_token
 from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import lockout
 from accounts.auth_mail import notify_security_change
 from accounts.journal import log_event
 from accounts.models import RecoveryCode, RecoveryCodeDevice, SecurityEvent, User
@@ -196,6 +197,8 @@ def check_code(request, user, device, code: str):
     verified = verify_token(user, device.persistent_id, code) if code else None
     if verified is None:
         log_event(user, SecurityEvent.Kind.OTP_FAILED, request=request, detail=_kind_label(device))
+        if code:
+            lockout.code_refused(user, device, request=request)  # caps django-otp's doubling wait
         raise CodeRefused(_("Code incorrect ou expiré."))
     if isinstance(verified, RecoveryCodeDevice):
         log_event(

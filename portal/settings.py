@@ -184,6 +184,9 @@ OTP_EMAIL_THROTTLE_FACTOR = 1
 OTP_TOTP_ISSUER = "Chorale"
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_TOTP_TOLERANCE = 1
+# Failed logins: free attempts per account, then doubling waits never longer than this (accounts/lockout.py).
+CHORALE_LOCKOUT_FREE_FAILURES = env.int("CHORALE_LOCKOUT_FREE_FAILURES", default=5)
+CHORALE_LOCKOUT_MAX_SECONDS = env.int("CHORALE_LOCKOUT_MAX_SECONDS", default=15 * 60)
 ACCOUNT_ACTIVATION_MINUTES = 60
 EMAIL_CHANGE_HOURS = 24
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
