@@ -309,6 +309,12 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(
+        _("expire le"),
+        null=True,
+        blank=True,
+        help_text=_("Jetons personnels : un an par défaut. Vide : sans échéance (comptes techniques)."),
+    )
 
     class Meta:
         verbose_name = _("jeton d'API")

@@ -27,7 +27,7 @@ from django_otp import verify_token
 from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import lockout
+from accounts import lockout, tokens
 from accounts.auth_mail import notify_security_change
 from accounts.journal import log_event
 from accounts.models import RecoveryCode, RecoveryCodeDevice, SecurityEvent, User
@@ -310,6 +310,8 @@ def confirm_totp_device(user, device: TOTPDevice, *, code: str, name: str, reque
             if replaced
             else _("une application d'authentification a été ajoutée"),
         )
+        if replaced:
+            tokens.revoke_personal_tokens(user, reason="application remplacée", request=request)
     if request is not None:
         mark_verified(request, device)
     return codes
@@ -325,6 +327,7 @@ def remove_totp_device(user, *, request=None) -> None:
         device.delete()
         log_event(user, SecurityEvent.Kind.FACTOR_REMOVED, request=request, detail=f"TOTP « {device.name} »")
     notify_security_change(user, _("l'application d'authentification a été retirée"))
+    tokens.revoke_personal_tokens(user, reason="application retirée", request=request)
     if request is not None:
         # The session was verified by the removed app: keep it verified through the e-mail device.
         mark_verified(request, email_device_for(user))

@@ -307,6 +307,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
             form.user, SecurityEvent.Kind.PASSWORD_CHANGED, request=self.request, detail="réinitialisation"
         )
         notify_security_change(form.user, gettext_lazy("votre mot de passe a été réinitialisé"))
+        # Whoever knew the old password may have made tokens; the owner, who proved the mailbox, may log in.
+        tokens.revoke_personal_tokens(form.user, reason="mot de passe réinitialisé", request=self.request)
+        lockout.password_succeeded(form.user.email)
         return response
 
 
@@ -481,6 +484,7 @@ def api_tokens_view(request):
                     "tokens": tokens.personal_tokens(request.user),
                     "new_token": token,
                     "raw": raw,
+                    "days": settings.CHORALE_API_TOKEN_DAYS,
                 },
             )
             response["Cache-Control"] = "no-store"
@@ -488,7 +492,11 @@ def api_tokens_view(request):
     return render(
         request,
         "accounts/auth/api_tokens.html",
-        {"form": form, "tokens": tokens.personal_tokens(request.user)},
+        {
+            "form": form,
+            "tokens": tokens.personal_tokens(request.user),
+            "days": settings.CHORALE_API_TOKEN_DAYS,
+        },
     )
 
 
