@@ -1,12 +1,15 @@
 """Each supplier structure deposits at most CHORALE_DEPOSIT_DAILY_BYTES a day, refused deposits included; past
 it, nothing is kept and the answer says when to come back."""
 
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 
+from invoices import quota
 from invoices.models import Deposit, DepositDailyUsage, StoredFile
 from tests.conftest import verified_client
 from tests.factories import MembershipFactory, StructureFactory
@@ -95,3 +98,31 @@ def test_the_deposit_page_says_the_quota_is_reached(settings, world):
     response = browser.post("/factures/deposer/", {"files": [upload("b.xml", invoice_bytes(world, "cii"))]})
     assert response.status_code == 429
     assert "Quota journalier" in response.content.decode()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_deposits_cannot_together_pass_the_quota(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent transactions need PostgreSQL (SQLite serialises writers); CI runs this there")
+    settings.CHORALE_DEPOSIT_DAILY_BYTES = 1000
+    start = threading.Barrier(8)
+    outcomes = []
+
+    def deposit():
+        try:
+            start.wait()
+            quota.charge("structure:1", 300)
+            outcomes.append("kept")
+        except quota.QuotaExceeded:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=deposit) for _i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["kept"] * 3 + ["refused"] * 5
+    assert DepositDailyUsage.objects.get().bytes == 900
