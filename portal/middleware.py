@@ -84,6 +84,7 @@ class NoStoreMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if _is_api(request) or (user is not None and user.is_authenticated):
+        private = _is_api(request) or (user is not None and user.is_authenticated)
+        if private and "no-store" not in response.get("Cache-Control", ""):
             _never_stored(response)
         return response
