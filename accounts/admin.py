@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import admin_claims  # noqa: F401  (registers the claims' review)
 from accounts.admin_base import NoWrites
+from accounts.admin_lockout import clear_lockouts
 from accounts.admin_principal import reassign_principal
 from accounts.admin_public import PublicStructureAdminMixin
 from accounts.models import (
@@ -40,6 +41,7 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
     inlines = [SecurityEventInline]
+    actions = [clear_lockouts]
 
 
 @admin.register(SecurityEvent)

@@ -70,8 +70,8 @@ class StructureCreateForm(IdentifierMixin, forms.Form):
         return data
 
 
-class AttachmentSearchForm(forms.Form):
-    """A lookup by exact identifier: no check digit is verified, the structure either exists or not."""
+class AttachmentSearchForm(IdentifierMixin, forms.Form):
+    """A lookup by exact identifier; a malformed one is told what is wrong with it before any lookup."""
 
     id_type = forms.ChoiceField(label=_("Type d'identifiant"), choices=Structure.IdType.choices)
     identifier = forms.CharField(label=_("Identifiant de la structure"), max_length=40)

@@ -4,7 +4,8 @@
 SIRET: 14 digits with the Luhn key (stdnum also knows La Poste's establishments, whose key is the sum of
 the digits modulo 5), the SIREN being its first nine digits. EU VAT numbers are checked by stdnum per
 country; France is left out because a French company identifies itself by its SIRET. RIDET and TAHITI
-numbers have no public check digit: only their shape is checked.
+numbers have no public check digit: only their shape is checked. Every function here answers for any string:
+a malformed identifier is a message, never an exception (stdnum raises on an unknown VAT country prefix).
 """
 
 import re
@@ -43,18 +44,32 @@ TOO_LONG = gettext_noop("Identifiant trop long (40 caractères au plus).")
 BAD_CHARACTERS = gettext_noop("L'identifiant contient des caractères non admis.")
 UNKNOWN_TYPE = gettext_noop("Type d'identifiant inconnu.")
 
-_RIDET = re.compile(r"\d{6,7}(\d{3})?")
-_TAHITI = re.compile(r"[A-Z0-9]{6}(\d{3})?")
+# ASCII only: "١٢٣٤٥٦" is made of digits for Python, not for a register.
+_RIDET = re.compile(r"[0-9]{6,7}([0-9]{3})?")
+_TAHITI = re.compile(r"[A-Z0-9]{6}([0-9]{3})?")
 _FREE_FORM = re.compile(r"[\w][\w .\-/]*")
+_SEPARATORS = str.maketrans("", "", "-./")
+_VAT_SEPARATORS = str.maketrans("", "", " -./,\t")
+
+
+def _compact_vat(value: str) -> str:
+    """An EU VAT number without separators, upper case; stdnum's own form when it knows the country."""
+    try:
+        return eu_vat.compact(value)
+    except StdnumError:  # an unknown country prefix, or no prefix: check() says so
+        return value.translate(_VAT_SEPARATORS).upper()
 
 
 def normalise(id_type: str, value: str) -> str:
     """The stored form: separators removed for numbers that have none, surrounding spaces stripped."""
     value = (value or "").strip()
     if id_type in (SIRET, TAHITI, RIDET):
-        return "".join(ch for ch in value if ch.isalnum()).upper()
+        # Only separators go: "<script>" must not become the TAHITI number "SCRIPT".
+        kept = "".join(value.split()).translate(_SEPARATORS)
+        # Upper-casing "ﬀ" gives "FF": only ASCII is upper-cased, anything else is left for check() to refuse.
+        return kept.upper() if kept.isascii() else kept
     if id_type == EU_VAT:
-        return eu_vat.compact(value)
+        return _compact_vat(value)
     return " ".join(value.split())
 
 
@@ -75,7 +90,7 @@ def check(id_type: str, value: str, *, country: str = "FR") -> str | None:
     if len(value) > MAX_LENGTH:
         return TOO_LONG
     if id_type == SIRET:
-        if not value.isdigit() or len(value) != 14:
+        if not (value.isascii() and value.isdigit()) or len(value) != 14:
             return SIRET_LENGTH
         try:
             fr_siret.validate(value)
@@ -97,8 +112,10 @@ def check(id_type: str, value: str, *, country: str = "FR") -> str | None:
 
 def vat_country(value: str) -> str:
     """The ISO country of an EU VAT number ('EL' is Greece: GR), or ''."""
-    prefix = eu_vat.compact(value or "")[:2]
-    return "GR" if prefix == "EL" else prefix if prefix.isalpha() else ""
+    prefix = _compact_vat((value or "").strip())[:2]
+    if len(prefix) != 2 or not (prefix.isascii() and prefix.isalpha()):
+        return ""
+    return "GR" if prefix == "EL" else prefix
 
 
 __all__ = ["ID_TYPES", "check", "is_valid_siret", "normalise", "siren_of", "vat_country"]

@@ -1,17 +1,9 @@
 """The security journal: one row per thing that happened to an account, for its owner and for support."""
 
+from accounts.client_ip import client_ip
 from accounts.models import SecurityEvent
 
 _KINDS = frozenset(SecurityEvent.Kind.values)
-
-
-def client_ip(request) -> str | None:
-    """The client address as the server saw it.
-
-    Behind a reverse proxy this is the proxy unless the deployment rewrites REMOTE_ADDR; a forwarded header is
-    not trusted here because any client can forge it.
-    """
-    return (request.META.get("REMOTE_ADDR") or None) if request is not None else None
 
 
 def log_event(user, kind, request=None, detail="", actor=None) -> SecurityEvent:

@@ -310,6 +310,8 @@ class SecurityEvent(models.Model):
     class Kind(models.TextChoices):
         LOGIN = "login", _("Connexion")
         LOGIN_FAILED = "login_failed", _("Échec de connexion")
+        LOGIN_LOCKED = "login_locked", _("Connexion ralentie après des échecs")
+        LOCKOUT_CLEARED = "lockout_cleared", _("Blocage de connexion levé par le support")
         OTP_FAILED = "otp_failed", _("Code de second facteur refusé")
         OTP_SENT = "otp_sent", _("Code envoyé par e-mail")
         LOGOUT = "logout", _("Déconnexion")
@@ -364,6 +366,12 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(
+        _("expire le"),
+        null=True,
+        blank=True,
+        help_text=_("Jetons personnels : un an par défaut. Vide : sans échéance (comptes techniques)."),
+    )
 
     class Meta:
         verbose_name = _("jeton d'API")

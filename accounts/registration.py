@@ -9,6 +9,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -82,6 +83,9 @@ def sign_up(*, email: str, password: str, first_name: str = "", last_name: str =
     email = User.objects.normalize_email(email).strip().lower()
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None:
+        # Hashed and thrown away: the slow hash is most of a new account's cost, and a known address must
+        # take as long as a new one, or the answer's delay tells which addresses have an account.
+        make_password(password)
         if _awaiting_activation(existing):
             _send_activation(existing)
         else:

@@ -1,6 +1,15 @@
-"""API tokens for a person (from the security page) or a technical account: shown once, kept hashed."""
+"""API tokens for a person (from the security page) or a technical account: shown once, kept hashed.
 
+A person's tokens expire (`CHORALE_API_TOKEN_DAYS`, a year by default) and are all revoked when the password
+is reset or the second factor removed or replaced: whoever took over the account must not keep a way in.
+A technical account's token has no expiry: its structure's managers revoke it.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,8 +34,13 @@ class ApiTokenAlreadyRevoked(ApiTokenError):
 def create_api_token(user, *, name, actor=None, request=None) -> tuple[ApiToken, str]:
     """Create a token for `user` and return it with its raw value, which is never stored nor shown again."""
     raw = new_token()
+    days = getattr(settings, "CHORALE_API_TOKEN_DAYS", 365)
     token = ApiToken.objects.create(
-        user=user, name=name.strip(), prefix=raw[:PREFIX_LENGTH], key_hash=hash_token(raw)
+        user=user,
+        name=name.strip(),
+        prefix=raw[:PREFIX_LENGTH],
+        key_hash=hash_token(raw),
+        expires_at=None if user.is_technical else timezone.now() + timedelta(days=days),
     )
     log_event(
         user,
@@ -58,9 +72,36 @@ def revoke_api_token(token: ApiToken, *, actor, request=None) -> ApiToken:
     return token
 
 
+@transaction.atomic
+def revoke_personal_tokens(user, *, reason: str, actor=None, request=None) -> int:
+    """Revoke every live token of a person (password reset, second factor changed); returns how many."""
+    if user.is_technical:
+        return 0
+    live = list(live_tokens().select_for_update().filter(user=user))
+    ApiToken.objects.filter(pk__in=[t.pk for t in live]).update(revoked_at=timezone.now())
+    for token in live:
+        log_event(
+            user,
+            SecurityEvent.Kind.TOKEN_REVOKED,
+            request=request,
+            detail=f"{token.name} ({token.prefix}…) : {reason}",
+            actor=actor,
+        )
+    if live:
+        notify_security_change(user, _("vos jetons d'API personnels ont été révoqués"))
+    return len(live)
+
+
+def live_tokens():
+    """Tokens that authenticate: not revoked, not expired."""
+    return ApiToken.objects.filter(revoked_at__isnull=True).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+    )
+
+
 def personal_tokens(user):
     """The user's tokens that still work, newest first."""
-    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at", "-pk")
+    return live_tokens().filter(user=user).order_by("-created_at", "-pk")
 
 
 def get_api_token_for_user(user, token_uuid) -> ApiToken:

@@ -25,6 +25,7 @@ from django_otp import verify_token
 from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import lockout, tokens
 from accounts.auth_mail import notify_security_change
 from accounts.journal import log_event
 from accounts.models import RecoveryCode, RecoveryCodeDevice, SecurityEvent, User
@@ -171,6 +172,8 @@ def check_code(request, user, device, code: str):
     verified = verify_token(user, device.persistent_id, code) if code else None
     if verified is None:
         log_event(user, SecurityEvent.Kind.OTP_FAILED, request=request, detail=_kind_label(device))
+        if code:
+            lockout.code_refused(user, device, request=request)  # caps django-otp's doubling wait
         raise CodeRefused(_("Code incorrect ou expiré."))
     if isinstance(verified, RecoveryCodeDevice):
         log_event(
@@ -282,6 +285,8 @@ def confirm_totp_device(user, device: TOTPDevice, *, code: str, name: str, reque
             if replaced
             else _("une application d'authentification a été ajoutée"),
         )
+        if replaced:
+            tokens.revoke_personal_tokens(user, reason="application remplacée", request=request)
     if request is not None:
         mark_verified(request, device)
     return codes
@@ -297,6 +302,7 @@ def remove_totp_device(user, *, request=None) -> None:
         device.delete()
         log_event(user, SecurityEvent.Kind.FACTOR_REMOVED, request=request, detail=f"TOTP « {device.name} »")
     notify_security_change(user, _("l'application d'authentification a été retirée"))
+    tokens.revoke_personal_tokens(user, reason="application retirée", request=request)
     if request is not None:
         # The session was verified by the removed app: keep it verified through the e-mail device.
         mark_verified(request, email_device_for(user))

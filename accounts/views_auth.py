@@ -19,7 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
-from accounts import passkeys, registration, tokens, twofactor
+from accounts import lockout, passkeys, registration, tokens, twofactor
 from accounts.auth_mail import notify_security_change
 from accounts.forms_auth import (
     ApiTokenForm,
@@ -38,7 +38,6 @@ from accounts.redirects import safe_next
 # Rates as django-ratelimit spells them; each can be overridden by a setting of the same name.
 _RATES = {
     "CHORALE_LOGIN_RATE_IP": "100/5m",  # offices share one address behind NAT
-    "CHORALE_LOGIN_RATE_ACCOUNT": "10/5m",
     "CHORALE_SIGNUP_RATE_IP": "20/h",
     "CHORALE_PASSWORD_RESET_RATE_IP": "20/h",
 }
@@ -72,7 +71,8 @@ def _user_by_email(email):
 
 
 def _login_rate_limited(request) -> bool:
-    by_ip = is_ratelimited(
+    """Per address only: per account, failures slow down the next attempts instead (accounts.lockout)."""
+    return is_ratelimited(
         request,
         group="chorale.login.ip",
         key="ip",
@@ -80,15 +80,11 @@ def _login_rate_limited(request) -> bool:
         method="POST",
         increment=True,
     )
-    by_account = is_ratelimited(
-        request,
-        group="chorale.login.account",
-        key=lambda _group, req: _posted_email(req),
-        rate=_rate("CHORALE_LOGIN_RATE_ACCOUNT"),
-        method="POST",
-        increment=True,
-    )
-    return by_ip or by_account
+
+
+def _too_many(seconds: int) -> str:
+    minutes = max(1, -(-seconds // 60))
+    return _("Trop de tentatives de connexion. Réessayez dans %(minutes)s min.") % {"minutes": minutes}
 
 
 @sensitive_post_parameters("password")
@@ -99,17 +95,25 @@ def login_view(request):
     form = LoginForm(request, data=request.POST or None)
     status, refused = 200, ""
     if request.method == "POST":
-        if _login_rate_limited(request):
-            # The password is not even checked, so that guessing gains nothing while the limit holds.
-            status, form = 429, LoginForm(request, initial={"username": _posted_email(request)})
-            refused = _("Trop de tentatives de connexion. Réessayez dans quelques minutes.")
-            if user := _user_by_email(_posted_email(request)):
+        email = _posted_email(request)
+        wait = lockout.password_wait(email)
+        if _login_rate_limited(request) or wait:
+            # The password is not even checked, so that guessing gains nothing while the limit holds, and
+            # the attempt is not counted, so that it does not lengthen the wait.
+            status, form = 429, LoginForm(request, initial={"username": email})
+            refused = _too_many(wait or 5 * 60)
+            if user := _user_by_email(email):
                 log_event(user, SecurityEvent.Kind.LOGIN_FAILED, request=request, detail="trop de tentatives")
         elif form.is_valid():
+            lockout.password_succeeded(email)
             auth.login(request, form.get_user())  # rotates the session key
             return redirect(_with_next("accounts:otp", _next(request)))
-        elif user := _user_by_email(_posted_email(request)):
-            log_event(user, SecurityEvent.Kind.LOGIN_FAILED, request=request, detail="mot de passe refusé")
+        else:
+            if user := _user_by_email(email):
+                log_event(
+                    user, SecurityEvent.Kind.LOGIN_FAILED, request=request, detail="mot de passe refusé"
+                )
+            lockout.password_failed(email, user=user, request=request)
     context = {"form": form, "next": _next(request), "refused": refused}
     return render(request, "accounts/auth/login.html", context, status=status)
 
@@ -299,6 +303,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
             form.user, SecurityEvent.Kind.PASSWORD_CHANGED, request=self.request, detail="réinitialisation"
         )
         notify_security_change(form.user, gettext_lazy("votre mot de passe a été réinitialisé"))
+        # Whoever knew the old password may have made tokens; the owner, who proved the mailbox, may log in.
+        tokens.revoke_personal_tokens(form.user, reason="mot de passe réinitialisé", request=self.request)
+        lockout.password_succeeded(form.user.email)
         return response
 
 
@@ -474,6 +481,7 @@ def api_tokens_view(request):
                     "tokens": tokens.personal_tokens(request.user),
                     "new_token": token,
                     "raw": raw,
+                    "days": settings.CHORALE_API_TOKEN_DAYS,
                 },
             )
             response["Cache-Control"] = "no-store"
@@ -481,7 +489,11 @@ def api_tokens_view(request):
     return render(
         request,
         "accounts/auth/api_tokens.html",
-        {"form": form, "tokens": tokens.personal_tokens(request.user)},
+        {
+            "form": form,
+            "tokens": tokens.personal_tokens(request.user),
+            "days": settings.CHORALE_API_TOKEN_DAYS,
+        },
     )
 
 

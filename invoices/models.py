@@ -299,3 +299,20 @@ class PesSigningCertificate(models.Model):
 
     def __str__(self):
         return f"{self.label} ({self.subject})"
+
+
+class DepositDailyUsage(models.Model):
+    """Bytes deposited in a day against one daily quota (`invoices.deposit.quota`), refused files included."""
+
+    scope = models.CharField(
+        max_length=50, help_text=_("« structure:<id> », ou « user:<id> » pour qui ne dépose pour aucune.")
+    )
+    day = models.DateField()
+    bytes = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("volume déposé du jour")
+        constraints = [models.UniqueConstraint(fields=["scope", "day"], name="deposit_usage_unique")]
+
+    def __str__(self):
+        return f"{self.scope} {self.day}: {self.bytes}"

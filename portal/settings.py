@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.middleware.DatabaseUnavailableMiddleware",  # first: it must see what every other one raises
+    "portal.middleware.NoStoreMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -67,7 +69,8 @@ MIDDLEWARE = [
 
 if PRODUCTION:
     # Static files are served by WhiteNoise from collectstatic's output; locally runserver serves them.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    _after_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+    MIDDLEWARE.insert(_after_security, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -107,6 +110,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://chorale")}
+
+# Reverse proxies in front of Chorale that append to X-Forwarded-For: the client is that many hops from the
+# right (accounts/client_ip.py). 0 ignores the header; rate limits, throttles and the journal use the result.
+CHORALE_TRUSTED_PROXIES = env.int("CHORALE_TRUSTED_PROXIES", default=0)
+RATELIMIT_IP_META_KEY = "accounts.client_ip.ratelimit_ip"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
@@ -199,7 +207,12 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
 )
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # the password stays the first factor
 OTP_WEBAUTHN_HELPER_CLASS = "accounts.passkeys.ChoraleWebAuthnHelper"
+# Failed logins: free attempts per account, then doubling waits never longer than this (accounts/lockout.py).
+CHORALE_LOCKOUT_FREE_FAILURES = env.int("CHORALE_LOCKOUT_FREE_FAILURES", default=5)
+CHORALE_LOCKOUT_MAX_SECONDS = env.int("CHORALE_LOCKOUT_MAX_SECONDS", default=15 * 60)
 ACCOUNT_ACTIVATION_MINUTES = 60
+# Lifetime of a personal API token (a technical account's has none: its managers revoke it).
+CHORALE_API_TOKEN_DAYS = env.int("CHORALE_API_TOKEN_DAYS", default=365)
 EMAIL_CHANGE_HOURS = 24
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -212,7 +225,18 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
+    # Per token, per account (all its tokens and sessions), per address for the few open endpoints: 429 with
+    # Retry-After, counted in the default cache (accounts/api/throttling.py).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "accounts.api.throttling.TokenRateThrottle",
+        "accounts.api.throttling.UserRateThrottle",
+        "accounts.api.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("CHORALE_API_RATE_ANON", default="60/min"),
+        "user": env.str("CHORALE_API_RATE_USER", default="600/min"),
+        "token": env.str("CHORALE_API_RATE_TOKEN", default="300/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Chorale API",
@@ -253,6 +277,8 @@ CHORALE_MAX_INVOICE_BYTES = env.int("CHORALE_MAX_INVOICE_BYTES", default=120 * 1
 CHORALE_MAX_FILENAME_CHARS = env.int("CHORALE_MAX_FILENAME_CHARS", default=50)
 # The supporting document of a claim to a public structure (a PDF delegation or appointment).
 CHORALE_CLAIM_MAX_BYTES = env.int("CHORALE_CLAIM_MAX_BYTES", default=10 * 1024 * 1024)
+# Bytes one supplier structure may deposit per day, refused files included (invoices/quota.py); 0: no quota.
+CHORALE_DEPOSIT_DAILY_BYTES = env.int("CHORALE_DEPOSIT_DAILY_BYTES", default=2 * 1024 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

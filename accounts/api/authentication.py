@@ -1,5 +1,6 @@
 """API authentication: hashed bearer tokens, or a browser session that has passed the second factor."""
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
@@ -21,14 +22,15 @@ class TokenAuthentication(authentication.BaseAuthentication):
         from accounts.models import ApiToken
 
         raw = header[1].decode(errors="replace")
+        now = timezone.now()
         token = (
             ApiToken.objects.select_related("user")
             .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
             .first()
         )
         if token is None:
-            raise exceptions.AuthenticationFailed(_("Jeton invalide ou révoqué."))
-        now = timezone.now()
+            raise exceptions.AuthenticationFailed(_("Jeton invalide, expiré ou révoqué."))
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         type(token.user).objects.filter(pk=token.user_id).update(last_api_use=now)
         return token.user, token

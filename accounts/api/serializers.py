@@ -1,10 +1,11 @@
 """Serializers of the accounts API: public ids are UUIDs (exposed as `id`), rights are lists of names."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts import access
+from accounts import access, identifiers
 from accounts.models import AttachmentRequest, Membership, Service, Structure, User
 
 RIGHT_CHOICES = list(access.RIGHTS)
@@ -170,6 +171,12 @@ class AttachmentRequestCreateSerializer(serializers.Serializer):
     id_type = serializers.ChoiceField(choices=Structure.IdType.choices, default=Structure.IdType.SIRET)
     identifier = serializers.CharField(max_length=40)
     message = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        error = identifiers.check(attrs["id_type"], attrs["identifier"])
+        if error:  # a malformed identifier names its fault rather than "no such structure"
+            raise serializers.ValidationError({"identifier": [gettext(error)]})
+        return attrs
 
 
 class AcceptSerializer(serializers.Serializer):

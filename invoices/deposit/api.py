@@ -34,6 +34,7 @@ from invoices.deposit.operations import (
     get_deposit_for_user,
     sha256_of,
 )
+from invoices.deposit.quota import QuotaExceeded
 from invoices.deposit.validation import (
     Limits,
     Size,
@@ -235,16 +236,21 @@ def create_invoice_from_request(request) -> Response:
             return Response(
                 {"supplier": [_("Structure inconnue, ou pour laquelle vous ne déposez pas.")]}, status=400
             )
-    deposit = deposit_files(
-        request.user,
-        uploads,
-        supplier=supplier,
-        attachments=attachments,
-        routing_form=form.routing_data(),
-        channel=Deposit.Channel.API,
-        idempotency_key=key,
-        archives=False,
-    )
+    try:
+        deposit = deposit_files(
+            request.user,
+            uploads,
+            supplier=supplier,
+            attachments=attachments,
+            routing_form=form.routing_data(),
+            channel=Deposit.Channel.API,
+            idempotency_key=key,
+            archives=False,
+        )
+    except QuotaExceeded as exceeded:  # nothing recorded: a retry with the same key is a new deposit
+        response = _refusal(429, exceeded.finding)
+        response["Retry-After"] = str(exceeded.retry_after)
+        return response
     if getattr(deposit, "replayed", False):
         return _replay(request, deposit, uploads[0], key)
     status, body = deposit_answer(deposit)

@@ -20,6 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import access
+from invoices.deposit import quota
 from invoices.deposit.report import build_report, document_row
 from invoices.deposit.routing import (
     Routing,
@@ -172,6 +173,7 @@ def deposit_files(
     known = _known_files(documents + extras)
     _mark_already_deposited(user, documents, known)
 
+    quota.charge_deposit(user, supplier, documents + extras)  # QuotaExceeded: nothing kept, nothing recorded
     deposit = _record(user, key, channel, supplier, documents, extras, deposit_findings, limits, known)
     log.info(
         "deposit %s by user %s: %s (%d invoice file(s), %d integrated)",

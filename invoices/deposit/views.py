@@ -22,6 +22,7 @@ from invoices.deposit.operations import (
     deposits_for_user,
     get_deposit_for_user,
 )
+from invoices.deposit.quota import QuotaExceeded
 from invoices.deposit.validation import Limits, Size, guard_uploads, request_length
 from invoices.models import Deposit
 
@@ -79,14 +80,18 @@ def _deposit_post(request, guard, suppliers, limits):
     attachments = form.cleaned_data["attachments"] + [
         OversizedUpload(name) for field, name in skipped if field == "attachments"
     ]
-    deposit = deposit_files(
-        request.user,
-        files,
-        supplier=form.cleaned_data.get("supplier"),
-        attachments=attachments,
-        routing_form=pdf_form.routing_data(),
-        channel=Deposit.Channel.WEB,
-    )
+    try:
+        deposit = deposit_files(
+            request.user,
+            files,
+            supplier=form.cleaned_data.get("supplier"),
+            attachments=attachments,
+            routing_form=pdf_form.routing_data(),
+            channel=Deposit.Channel.WEB,
+        )
+    except QuotaExceeded as exceeded:
+        english = (get_language() or "fr").startswith("en")
+        return _refused(request, suppliers, limits, 429, exceeded.message(english))
     url = reverse("invoices:deposit_detail", args=[deposit.uuid])
     if _wants_json(request):
         return JsonResponse({"redirect": url, "status": deposit.status})

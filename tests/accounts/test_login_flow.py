@@ -132,7 +132,7 @@ def test_logout_ends_the_session(client, supplier, mailoutbox):
 
 
 def test_password_step_is_rate_limited_per_account(client, settings, supplier):
-    settings.CHORALE_LOGIN_RATE_ACCOUNT = "3/5m"
+    settings.CHORALE_LOCKOUT_FREE_FAILURES = 3
     for _attempt in range(3):
         assert enter_password(client, supplier, password="wrong").status_code == 200
     response = enter_password(client, supplier)  # even the right password waits
