@@ -55,6 +55,9 @@ class StoredFile(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    purged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    """Set when the bytes of a refused upload were deleted after their retention period; the row and its
+    SHA-256 stay, as the record of what was refused."""
 
     class Meta:
         verbose_name = _("fichier déposé")

@@ -290,6 +290,8 @@ CHORALE_CEN_CII_XSLT = env.str(
 CHORALE_PES_XSD_DIR = env.str("CHORALE_PES_XSD_DIR", default="")
 # Invoices and their originals are accounting vouchers kept ten years (Code de commerce, L. 123-22).
 CHORALE_RETENTION_YEARS = env.int("CHORALE_RETENTION_YEARS", default=10)
+# Refused uploads are no vouchers: their bytes are deleted after this many days (the SHA-256 stays).
+CHORALE_REFUSED_RETENTION_DAYS = env.int("CHORALE_REFUSED_RETENTION_DAYS", default=30)
 CHORALE_PES_MAX_FILE_BYTES = env.int("CHORALE_PES_MAX_FILE_BYTES", default=50 * 1024 * 1024)
 
 LOGGING = {

@@ -1,6 +1,8 @@
 """The compte rendu of a deposit: per file, what it was, what became of it and every finding, in both
 languages, with the three layers a supplier reads (summary, errors, warnings: `invoices.formats.report`)."""
 
+from django.conf import settings
+
 from invoices.formats import report as findings_report
 from invoices.formats.findings import Finding
 from invoices.models import Deposit, DepositDocument
@@ -84,4 +86,5 @@ def build_report(deposit: Deposit, documents, extras, deposit_findings, limits) 
         ],
         "attachments": [entry(d) for d in loose],
         "limits": limits.as_dict(),
+        "refused_kept_days": settings.CHORALE_REFUSED_RETENTION_DAYS,
     }

@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.paginator import Paginator
@@ -171,6 +172,7 @@ def deposit_detail(request, uuid):
         "archives": report.get("archives", []),
         "integrated": report.get("integrated", 0),
         "refused": report.get("refused", 0),
+        "refused_kept_days": report.get("refused_kept_days", settings.CHORALE_REFUSED_RETENTION_DAYS),
     }
     return render(request, "invoices/deposit/detail.html", context)
 

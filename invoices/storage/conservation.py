@@ -146,7 +146,10 @@ def hash_stored(stored: StoredFile) -> tuple[int, str]:
 
 def verify_stored_files(queryset=None) -> Iterator[tuple[StoredFile, FileCheck | None]]:
     """Every kept file re-hashed against what was recorded when it arrived."""
-    for stored in (queryset or StoredFile.objects.all()).order_by("pk").iterator(chunk_size=500):
+    kept = StoredFile.objects.filter(
+        purged_at__isnull=True
+    )  # refused uploads past their period have no bytes
+    for stored in (queryset or kept).order_by("pk").iterator(chunk_size=500):
         try:
             size, sha256 = hash_stored(stored)
         except (FileNotFoundError, OSError):
