@@ -117,6 +117,10 @@ RULES = {
     "CHORALE-DEPOSIT-EMPTY": _c("Aucun fichier de facture n'a été déposé.", "No invoice file was deposited."),
     "CHORALE-DEPOSIT-TOO-LARGE": _c("Le dépôt est trop volumineux.", "The deposit is too large."),
     "CHORALE-DEPOSIT-UNREADABLE": _c("Le dépôt n'a pas pu être lu.", "The deposit could not be read."),
+    "CHORALE-DEPOSIT-QUOTA": _c(
+        "Le volume de dépôt du jour de votre structure est atteint : réessayez demain.",
+        "Your structure's deposit volume for today is used up: try again tomorrow.",
+    ),
     "CHORALE-FILE-TOO-LARGE": _c("Un fichier dépasse la taille maximale.", "A file exceeds the size limit."),
     "CHORALE-FILENAME-TOO-LONG": _c("Un nom de fichier est trop long.", "A file name is too long."),
     "CHORALE-INVOICE-TOO-LARGE": _c(
