@@ -39,6 +39,7 @@ from invoices.deposit.validation import (
     expand_zip,
     is_zip,
     promote_ctc,
+    read_bounded,
     validation_config,
 )
 from invoices.formats import validate_document
@@ -226,25 +227,13 @@ def _read(upload, limits: Limits, kind: str = "invoice") -> Document:
     if isinstance(upload, OversizedUpload) or (size is not None and size > limits.max_file_bytes):
         document.findings.append(too_large)
         return document
-    data = _read_bounded(upload, limits.max_file_bytes + 1)
+    data = read_bounded(upload, limits.max_file_bytes + 1)
     if len(data) > limits.max_file_bytes:
         document.findings.append(too_large)
         return document
     document.data = data
     document.sha256 = sha256_of(data)
     return document
-
-
-def _read_bounded(upload, limit: int) -> bytes:
-    if hasattr(upload, "chunks"):  # Django's UploadedFile, in memory or in a temporary file
-        parts, total = [], 0
-        for chunk in upload.chunks():
-            parts.append(chunk)
-            total += len(chunk)
-            if total >= limit:
-                break
-        return b"".join(parts)[:limit]
-    return upload.read(limit)
 
 
 def _read_attachment(upload, limits: Limits) -> Document:

@@ -444,3 +444,18 @@ def guard_uploads(request, limits: Limits) -> DepositUploadHandler | None:
 
 def installed_guard(request) -> DepositUploadHandler | None:
     return getattr(request, "chorale_upload_guard", None)
+
+
+def read_bounded(upload, limit: int) -> bytes:
+    """At most `limit` bytes: a file announcing a false size is still not read past the limit."""
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    if hasattr(upload, "chunks"):
+        parts, total = [], 0
+        for chunk in upload.chunks():
+            parts.append(chunk)
+            total += len(chunk)
+            if total >= limit:
+                break
+        return b"".join(parts)[:limit]
+    return upload.read(limit)

@@ -10,7 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoices.deposit.routing import check_destination
-from invoices.deposit.validation import Limits, Size, check_attachment, check_filename, deposit_finding
+from invoices.deposit.validation import (
+    Limits,
+    Size,
+    check_attachment,
+    check_filename,
+    deposit_finding,
+    read_bounded,
+)
 from invoices.formats.extract import single_line
 from invoices.lifecycle.operations import _change, _check_transition, _check_version, _lock, _notify
 from invoices.lifecycle.queries import SUPPLIER, roles_of
@@ -186,7 +193,7 @@ def _read_attachments(files, limits: Limits) -> list[tuple[str, bytes]]:
         size = getattr(upload, "size", None)
         data = None
         if size is None or size <= limits.max_file_bytes:
-            data = _read_bounded(upload, limits.max_file_bytes + 1)
+            data = read_bounded(upload, limits.max_file_bytes + 1)
         if data is None or len(data) > limits.max_file_bytes:
             findings.append(
                 deposit_finding("CHORALE-FILE-TOO-LARGE", name, name=name, limit=Size(limits.max_file_bytes))
@@ -201,21 +208,6 @@ def _read_attachments(files, limits: Limits) -> list[tuple[str, bytes]]:
     if problems:
         raise LifecycleError(" ".join(_finding_text(f) for f in problems), field="attachments")
     return documents
-
-
-def _read_bounded(upload, limit: int) -> bytes:
-    """At most `limit` bytes: a file announcing a false size is still not read past the limit."""
-    if hasattr(upload, "seek"):
-        upload.seek(0)
-    if hasattr(upload, "chunks"):
-        parts, total = [], 0
-        for chunk in upload.chunks():
-            parts.append(chunk)
-            total += len(chunk)
-            if total >= limit:
-                break
-        return b"".join(parts)[:limit]
-    return upload.read(limit)
 
 
 def _store_attachments(
