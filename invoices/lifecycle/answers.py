@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from invoices.deposit.routing import check_destination
 from invoices.deposit.validation import Limits, Size, check_attachment, check_filename, deposit_finding
+from invoices.lifecycle import counters
 from invoices.lifecycle.operations import _change, _check_transition, _check_version, _lock, _notify
 from invoices.lifecycle.queries import SUPPLIER, roles_of
 from invoices.lifecycle.transitions import (
@@ -99,6 +100,7 @@ def recycle_invoice(
             locked, actor=actor, buyer_siret=buyer_siret, code_service=code_service, engagement=engagement
         )
         before = _routing_snapshot(locked)
+        counted_at = counters.place_of(locked)
         fields = {
             "recipient": routed.recipient,
             "service": routed.service,
@@ -112,7 +114,15 @@ def recycle_invoice(
         for name, value in fields.items():
             setattr(locked, name, value)
         data = {"recycled": {"before": before, "after": _routing_snapshot(locked)}}
-        _change(locked, S.DEPOSEE, actor=actor, comment=comment, data=data, extra_fields=fields)
+        _change(
+            locked,
+            S.DEPOSEE,
+            actor=actor,
+            comment=comment,
+            data=data,
+            extra_fields=fields,
+            counted_at=counted_at,
+        )
         event = _change(
             locked,
             S.MISE_A_DISPOSITION,
