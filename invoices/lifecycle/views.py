@@ -177,7 +177,7 @@ def list_export(request, direction: str, fmt: str):
             exports.list_csv_chunks(queryset), content_type="text/csv; charset=utf-8"
         )
     else:
-        response = HttpResponse(
+        response = FileResponse(
             exports.list_xlsx(queryset),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
