@@ -129,8 +129,13 @@ class Invoice(models.Model):
     type_code = models.CharField(_("type"), max_length=3, default="380")
     format = models.CharField(max_length=16)
     profile = models.CharField(max_length=32, blank=True)
-    supplier = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="invoices_sent")
-    recipient = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="invoices_received")
+    # No index of their own: every list index below starts with one of them.
+    supplier = models.ForeignKey(
+        Structure, on_delete=models.PROTECT, related_name="invoices_sent", db_index=False
+    )
+    recipient = models.ForeignKey(
+        Structure, on_delete=models.PROTECT, related_name="invoices_received", db_index=False
+    )
     service = models.ForeignKey(
         Service, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices"
     )
