@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.core import signing
 from django.db import connection
 from django.db.models import BooleanField, Expression, F, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from accounts import access
@@ -204,6 +205,22 @@ def partitions(*dimensions: list[Q]) -> list[Q] | None:
     return combined
 
 
+def _merged_ids(queryset, parts: list[Q], field: str, order: list[str], descending: bool, limit: int):
+    """The ids of the first `limit` rows over all `parts`: each part's first `limit` (sort key, id) read from
+    its index in order, merged and cut in one statement (PostgreSQL merges the ordered ranges and stops
+    early), so that only the page's own rows are then fetched and joined."""
+    ranges = [queryset.filter(part).order_by(*order).values_list(field, "pk")[:limit] for part in parts]
+    compiled = [r.query.sql_with_params() for r in ranges]
+    direction = "DESC" if descending else "ASC"
+    # Only SQL compiled by the ORM from our querysets goes into the text; every value stays a parameter.
+    sql = (
+        "SELECT merged.id FROM ("  # noqa: S608
+        + " UNION ALL ".join(f"({part_sql})" for part_sql, _params in compiled)
+        + f") AS merged (sort_key, id) ORDER BY merged.sort_key {direction}, merged.id {direction} LIMIT %s"
+    )
+    return RawSQL(sql, [*(p for _sql, params in compiled for p in params), limit])  # noqa: S611
+
+
 def _encode_value(value):
     if isinstance(value, datetime):
         return ["dt", value.isoformat()]
@@ -277,8 +294,7 @@ def keyset_page(
         queryset = queryset.filter(RowComparison([field, "id"], "<" if forward_desc else ">", [value, pk]))
     order = [f"-{field}", "-pk"] if forward_desc else [field, "pk"]
     if parts and connection.features.supports_slicing_ordering_in_compound:
-        ranges = [queryset.filter(part).order_by(*order).values("pk")[: size + 1] for part in parts]
-        queryset = queryset.filter(pk__in=ranges[0].union(*ranges[1:], all=True))
+        queryset = queryset.filter(pk__in=_merged_ids(queryset, parts, field, order, forward_desc, size + 1))
     rows = list(queryset.order_by(*order)[: size + 1])
     more = len(rows) > size
     rows = rows[:size]

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 
 from invoices.models import InvoiceStatus
 from tests.conftest import verified_client
-from tests.factories import StructureFactory
-from tests.factories_lifecycle import invoice_in, world
+from tests.factories import MembershipFactory, StructureFactory
+from tests.factories_lifecycle import invoice_in, public_structure, world
 
 S = InvoiceStatus
 
@@ -94,3 +94,15 @@ def test_a_deep_page_starts_inside_the_index(w, client, query):
     assert "Seq Scan on invoices_invoice" not in plan, plan
     # The row comparison is an index condition, not a filter applied to each row read.
     assert re.search(r"Index Cond: .*ROW\(|Index Cond: .*\) < ROW|Index Cond: .*\) > ROW", plan), plan
+
+
+@pytest.mark.parametrize("query", ["", "sort=-amount", "status=suspendue&status=mise_a_disposition"])
+def test_several_structures_are_merged_from_their_ordered_ranges(w, client, query):
+    second = public_structure(name="Syndicat d'Essai")
+    MembershipFactory(structure=second, user=w["accountant"], can_triage=True)
+    invoice_in(S.SUSPENDUE, supplier=w["supplier"], recipient=second)
+    verified_client(client, w["accountant"])
+    plan = _plan(_page_statement(client, query))
+    assert "Seq Scan on invoices_invoice" not in plan, plan
+    # Each structure's (and status's) range is read in index order and merged; only the page is sorted.
+    assert "Merge Append" in plan, plan
