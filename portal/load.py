@@ -254,7 +254,7 @@ def _invoice(world: World, pk: int, now: datetime, rng: random.Random, *, age: t
     total = None if amount is None else amount + vat
     row = {
         "id": pk,
-        "uuid": uuid.UUID(int=rng.getrandbits(128), version=4),
+        "uuid": uuid.uuid4(),  # never from the seed: a second load with the same seed must not collide
         "number": f"GL-{pk}",
         "year": issued.year,
         "type_code": "380",

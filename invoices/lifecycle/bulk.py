@@ -108,7 +108,11 @@ def _change_chunk(chunk, results, *, actor, among, access, batch) -> None:
     with transaction.atomic():
         locked = {
             invoice.uuid: invoice
-            for invoice in among.filter(uuid__in=wanted).select_for_update(of=("self",)).order_by("pk")
+            # The extracted data are not needed to change a status, and may weigh kilobytes per invoice.
+            for invoice in among.filter(uuid__in=wanted)
+            .defer("data")
+            .select_for_update(of=("self",))
+            .order_by("pk")
         }
         for index, change in chunk:
             invoice = locked.get(_uuid(change.id))

@@ -102,7 +102,11 @@ def statuses_changed(changes: list[Moved]) -> int:
     """One message to each supplier user listing their invoices a batch moved; returns how many were sent."""
     if not changes:
         return 0
-    invoices = Invoice.objects.select_related("recipient").in_bulk({c.invoice_id for c in changes})
+    invoices = (
+        Invoice.objects.select_related("recipient")
+        .only("uuid", "number", "supplier_id", "recipient__name")
+        .in_bulk({c.invoice_id for c in changes})
+    )
     per_supplier: dict[int, list] = defaultdict(list)
     for moved in changes:
         invoice = invoices.get(moved.invoice_id)
