@@ -138,3 +138,15 @@ def test_an_outsider_changes_nothing(w):
     assert report[0].error == "not_found"
     invoice.refresh_from_db()
     assert invoice.status == S.MISE_A_DISPOSITION
+
+
+def test_the_batch_mail_speaks_its_reader_s_language(w, mailoutbox, django_capture_on_commit_callbacks):
+    w["colleague"].language = "en"
+    w["colleague"].save()
+    invoices = _fresh(w, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        change_statuses([StatusChange(i.uuid, S.SERVICE_FAIT) for i in invoices], actor=w["accountant"])
+    english = next(m for m in mailoutbox if m.to == [w["colleague"].email])
+    assert english.subject == "Chorale: 2 invoices changed status"
+    assert "The status of 2 of your invoices has changed:" in english.body
+    assert f"Invoice {invoices[0].number} addressed to" in english.body
