@@ -8,8 +8,14 @@ Lookups answer 404 to anyone who is not actively attached to the structure, so a
 learn that it exists; a member whose role is insufficient gets 403.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import Http404
 
 from accounts.models import Membership, Service, Structure
@@ -132,6 +138,162 @@ def can_see_service(membership: Membership | None, service: Service | None) -> b
     return service is not None and membership.services.filter(pk=service.pk).exists()
 
 
+# --- What a user holds, resolved once per request -------------------------------------------------------
+# A list page asks "which structures, which services, which rights" several times (the tenant filter, the
+# filter choices, the counts, the navigation, the role on each invoice). Each answer used to be its own
+# query; here they come from one reading of the memberships, kept for the rest of the request and never
+# past it (`request_scope`, opened by `accounts.middleware.AccessPerRequestMiddleware`).
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One active membership as the workspace needs it: the structure, the rights, the services it covers."""
+
+    membership: Membership
+    limited: bool
+    """The member is attached to some services only (an empty set of services means the whole structure)."""
+    service_ids: frozenset[int]
+    """The services of the structure the member is limited to (ignored when not `limited`)."""
+
+    @property
+    def structure_id(self) -> int:
+        return self.membership.structure_id
+
+    @property
+    def structure(self) -> Structure:
+        return self.membership.structure
+
+    def has(self, right: str | None) -> bool:
+        return membership_has_right(self.membership, right)
+
+    @property
+    def sees_all_services(self) -> bool:
+        return self.membership.is_manager or not self.limited
+
+    def sees_service(self, service_id: int | None, service_structure_id: int | None = None) -> bool:
+        """Whether the member sees what is addressed to this service (None: to the structure itself)."""
+        if self.sees_all_services:
+            return service_id is None or service_structure_id in (None, self.structure_id)
+        return service_id is not None and service_id in self.service_ids
+
+
+class UserAccess:
+    """A user's active memberships, their rights and services: every tenant question answered without SQL."""
+
+    def __init__(self, user, grants: list[Grant], services: list[Service] = ()):
+        self.user = user
+        self._grants = {grant.structure_id: grant for grant in grants}
+        self._services = list(services)
+
+    def grant(self, structure_id: int) -> Grant | None:
+        return self._grants.get(structure_id)
+
+    def grant_by_uuid(self, structure_uuid) -> Grant | None:
+        wanted = str(structure_uuid)
+        return next((g for g in self._grants.values() if str(g.structure.uuid) == wanted), None)
+
+    def grants(self, right: str | None = None) -> list[Grant]:
+        return [g for g in self._grants.values() if g.has(right)]
+
+    def structure_ids(self, right: str | None = None) -> list[int]:
+        return sorted(g.structure_id for g in self.grants(right))
+
+    def structures(self, right: str | None = None) -> list[Structure]:
+        return sorted((g.structure for g in self.grants(right)), key=lambda s: (s.name, s.pk))
+
+    def has_right(self, structure_id: int, right: str | None) -> bool:
+        grant = self.grant(structure_id)
+        return grant is not None and grant.has(right)
+
+    def received_scopes(self, right: str = TRIAGE) -> list[tuple[int, frozenset[int] | None]]:
+        """(structure id, service ids or None for the whole structure) of what the user receives."""
+        scopes = []
+        for grant in self.grants(right):
+            if grant.sees_all_services:
+                scopes.append((grant.structure_id, None))
+            elif grant.service_ids:
+                scopes.append((grant.structure_id, grant.service_ids))
+        return scopes
+
+    def visible_services(self, right: str = TRIAGE) -> list[Service]:
+        """The services the user sees for `right` (every service of a structure seen whole), by structure."""
+        scopes = dict(self.received_scopes(right))
+        visible = [
+            service
+            for service in self._services
+            if service.structure_id in scopes
+            and (scopes[service.structure_id] is None or service.pk in scopes[service.structure_id])
+        ]
+        return sorted(visible, key=lambda s: (s.structure.name, s.code, s.pk))
+
+
+_REQUEST_ACCESS: ContextVar[dict | None] = ContextVar("chorale_request_access", default=None)
+
+
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """Keep each user's access for the duration of the block (one request), then forget it."""
+    token = _REQUEST_ACCESS.set({})
+    try:
+        yield
+    finally:
+        _REQUEST_ACCESS.reset(token)
+
+
+def _read_access(user) -> UserAccess:
+    """Two queries: the memberships with their structures, then the services of those structures together
+    with those the user's memberships are limited to (each row says which membership links it, if any)."""
+    memberships = list(active_memberships(user))
+    if not memberships:
+        return UserAccess(user, [])
+    structures = {m.structure_id: m.structure for m in memberships}
+    rows = (
+        Service.objects.annotate(mine=FilteredRelation("members", condition=Q(members__user=user)))
+        .filter(Q(structure_id__in=list(structures)) | Q(mine__isnull=False))
+        .annotate(linked_by=F("mine__id"))
+        .order_by("code", "pk")
+    )
+    limited: dict[int, set[int]] = {m.pk: set() for m in memberships}
+    structure_of = {m.pk: m.structure_id for m in memberships}
+    linked, services = set(), {}
+    for service in rows:
+        if service.structure_id in structures:
+            service.structure = structures[service.structure_id]
+            services[service.pk] = service
+        if service.linked_by in limited:
+            linked.add(service.linked_by)
+            # A link to another structure's service limits the member without opening that service.
+            if service.structure_id == structure_of[service.linked_by]:
+                limited[service.linked_by].add(service.pk)
+    grants = [Grant(m, m.pk in linked, frozenset(limited[m.pk])) for m in memberships]
+    return UserAccess(user, grants, services.values())
+
+
+def access_of(user) -> UserAccess:
+    """The user's access: read once per request inside `request_scope`, read afresh outside one."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return UserAccess(user, [])
+    cache = _REQUEST_ACCESS.get()
+    if cache is None:
+        return _read_access(user)
+    if user.pk not in cache:
+        cache[user.pk] = _read_access(user)
+    return cache[user.pk]
+
+
+def _forget_access(**_kwargs) -> None:
+    """A membership, structure or service changed during the request: the rest of it reads them again."""
+    cache = _REQUEST_ACCESS.get()
+    if cache:
+        cache.clear()
+
+
+for _model in (Membership, Structure, Service):
+    post_save.connect(_forget_access, sender=_model, dispatch_uid=f"access-forget-save-{_model.__name__}")
+    post_delete.connect(_forget_access, sender=_model, dispatch_uid=f"access-forget-del-{_model.__name__}")
+m2m_changed.connect(_forget_access, sender=Membership.services.through, dispatch_uid="access-forget-services")
+
+
 __all__ = [
     "ADMIN",
     "DEPOSIT",
@@ -140,6 +302,9 @@ __all__ = [
     "RIGHTS",
     "RIGHT_FIELDS",
     "TRIAGE",
+    "Grant",
+    "UserAccess",
+    "access_of",
     "active_memberships",
     "can_see_service",
     "get_membership",
@@ -148,6 +313,7 @@ __all__ = [
     "has_right",
     "is_manager",
     "membership_has_right",
+    "request_scope",
     "memberships_with_right",
     "sees_all_services",
     "structures_with_right",

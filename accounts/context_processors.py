@@ -11,24 +11,21 @@ def _entries(user) -> dict[str, bool]:
     Invoices are addressed, and PES files written, only for public structures: a supplier's manager, who holds
     every right in the company, is not offered received invoices or the PES export.
     """
-    memberships = list(access.active_memberships(user))
+    grants = access.access_of(user).grants()
 
     def held(right: str, *, public_only: bool = False) -> bool:
-        return any(
-            access.membership_has_right(m, right) and (m.structure.is_public or not public_only)
-            for m in memberships
-        )
+        return any(g.has(right) and (g.structure.is_public or not public_only) for g in grants)
 
     return {
         "deposit": held(access.DEPOSIT),
         "received": held(access.TRIAGE, public_only=True),
         "pes": held(access.EXPORT_PES, public_only=True),
-        "archives": any(m.is_manager for m in memberships) or held(access.TRIAGE),
+        "archives": held(access.MANAGE) or held(access.TRIAGE),
     }
 
 
 def navigation(request) -> dict:
-    """`nav_entries`, computed only when a page shows the navigation (one query)."""
+    """`nav_entries`, computed only when a page shows the navigation (from the user's access)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}

@@ -1,8 +1,10 @@
-"""The one place where the second factor is enforced for every page past login."""
+"""The second factor enforced for every page past login, and the user's access kept for one request."""
 
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+
+from accounts.access import request_scope
 
 # Paths reachable without a verified second factor: the login steps themselves and account recovery.
 _OPEN_PREFIXES = (
@@ -33,3 +35,14 @@ class RequireSecondFactorMiddleware:
         if not user.is_verified():
             return redirect(f"{reverse('accounts:otp')}?next={request.get_full_path()}")
         return self.get_response(request)
+
+
+class AccessPerRequestMiddleware:
+    """The user's structures, services and rights are read once per request (`accounts.access.access_of`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with request_scope():
+            return self.get_response(request)

@@ -4,9 +4,12 @@ The statuses are declared here; the transition table that moves between them is 
 """
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -129,8 +132,13 @@ class Invoice(models.Model):
     type_code = models.CharField(_("type"), max_length=3, default="380")
     format = models.CharField(max_length=16)
     profile = models.CharField(max_length=32, blank=True)
-    supplier = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="invoices_sent")
-    recipient = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="invoices_received")
+    # No index of their own: every list index below starts with one of them.
+    supplier = models.ForeignKey(
+        Structure, on_delete=models.PROTECT, related_name="invoices_sent", db_index=False
+    )
+    recipient = models.ForeignKey(
+        Structure, on_delete=models.PROTECT, related_name="invoices_received", db_index=False
+    )
     service = models.ForeignKey(
         Service, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices"
     )
@@ -168,6 +176,12 @@ class Invoice(models.Model):
     mandat_ligne = models.CharField(max_length=20, blank=True)
     rejection_acknowledged_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    amount_sort = models.GeneratedField(
+        expression=Coalesce("total_with_vat", Value(Decimal("0"))),
+        output_field=models.DecimalField(max_digits=19, decimal_places=2),
+        db_persist=True,
+        help_text=_("Montant TTC, 0 s'il est inconnu : la clé indexée du tri par montant."),
+    )
 
     class Meta:
         verbose_name = _("facture")
@@ -177,9 +191,24 @@ class Invoice(models.Model):
                 fields=["supplier", "number", "year"], name="invoice_number_unique_per_year"
             ),
         ]
+        # One index per sort of each list (received: by recipient; sent: by supplier), ending with the id so
+        # that a keyset page starts inside the index (`invoices.lifecycle.queries`); the status and supplier
+        # filters get theirs in front of the default order. Ageing and per-status counts read counters.
         indexes = [
-            models.Index(fields=["recipient", "status", "-created_at"]),
-            models.Index(fields=["supplier", "status", "-created_at"]),
+            *[
+                models.Index(fields=[side, *columns, "id"], name=f"invoice_{side[:4]}_{name}")
+                for side in ("recipient", "supplier")
+                for name, columns in (
+                    ("received", ["created_at"]),
+                    ("status", ["status", "created_at"]),
+                    ("issued", ["issue_date"]),
+                    ("amount", ["amount_sort"]),
+                    ("number", ["number"]),
+                    ("changed", ["status_changed_at"]),
+                )
+            ],
+            models.Index(fields=["recipient", "seller_name", "id"], name="invoice_reci_party"),
+            models.Index(fields=["recipient", "supplier", "created_at", "id"], name="invoice_reci_supplier"),
         ]
 
     def __str__(self):
@@ -218,6 +247,63 @@ class InvoiceEvent(models.Model):
 
     def __str__(self):
         return f"{self.invoice} {self.from_status or '∅'} → {self.to_status}"
+
+
+class InvoiceCount(models.Model):
+    """How many invoices a structure holds in one status: received (per service) or sent.
+
+    Kept by the lifecycle operations in the same transaction as every change they count
+    (`invoices.lifecycle.counters`), so that lists and dashboards never count the invoice table;
+    `manage.py recount_statuses --check` proves them equal to a real count.
+    """
+
+    class Side(models.TextChoices):
+        RECEIVED = "r", _("reçues")
+        SENT = "s", _("émises")
+
+    side = models.CharField(max_length=1, choices=Side.choices)
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="+")
+    service_key = models.PositiveIntegerField(
+        default=0,
+        help_text=_("Identifiant du service destinataire ; 0 : sans service, et toujours côté émis."),
+    )
+    status = models.CharField(max_length=32, choices=InvoiceStatus.choices)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        # A plain integer rather than a nullable foreign key: NULLs never conflict, and the counters are
+        # upserted on this key (INSERT … ON CONFLICT).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["side", "structure", "service_key", "status"], name="invoice_count_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_side_display()} {self.structure_id}/{self.service_key} {self.status}: {self.n}"
+
+
+class RunningInvoiceCount(models.Model):
+    """How many received invoices whose payment clock runs were delivered on a day (local time).
+
+    The dashboard's ageing buckets (under 20 days, 20 to 30, over 30) are sums of these rows; kept and
+    checked with `InvoiceCount`.
+    """
+
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="+")
+    service_key = models.PositiveIntegerField(default=0)
+    delivered_on = models.DateField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["structure", "service_key", "delivered_on"], name="running_invoice_count_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.structure_id}/{self.service_key} {self.delivered_on}: {self.n}"
 
 
 class PesExport(models.Model):

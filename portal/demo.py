@@ -4,12 +4,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 
 from invoices import lifecycle
 from invoices.deposit.operations import deposit_files
 from invoices.formats import samples
+from invoices.lifecycle import counters
 from invoices.models import Invoice
 from invoices.models import InvoiceStatus as S
 
@@ -61,7 +62,12 @@ def load_invoices(world: dict) -> int:
         invoice = Invoice.objects.filter(deposit_documents__deposit=deposit).first()
         if invoice is None:
             raise RuntimeError(f"demo invoice {number} was refused: {deposit.report}")
-        Invoice.objects.filter(pk=invoice.pk).update(delivered_at=F("delivered_at") - timedelta(days=age))
+        with transaction.atomic():
+            # Backdated as if delivered `age` days ago: its ageing counter moves with it.
+            before = counters.place_of(invoice)
+            invoice.delivered_at -= timedelta(days=age)
+            invoice.save(update_fields=["delivered_at"])
+            counters.count_move(before, counters.place_of(invoice))
         for target in walk:
             extra = {}
             if target == S.MANDATEE:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from stdnum import luhn
 
 from accounts.models import Membership, Service, Structure, User
+from invoices.lifecycle import counters
 from invoices.models import Invoice, InvoiceStatus, StoredFile
 
 _siret_counter = itertools.count(1)
@@ -156,3 +157,10 @@ class InvoiceFactory(factory.django.DjangoModelFactory):
     deposited_by = factory.LazyAttribute(lambda o: o.supplier.principal_manager)
     status = InvoiceStatus.MISE_A_DISPOSITION
     delivered_at = factory.LazyFunction(timezone.now)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        invoice = super()._create(model_class, *args, **kwargs)
+        # Counted as a deposit counts it: the lists and dashboards read the counters.
+        counters.count_new([invoice])
+        return invoice

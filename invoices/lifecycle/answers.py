@@ -19,6 +19,7 @@ from invoices.deposit.validation import (
     read_bounded,
 )
 from invoices.formats.extract import single_line
+from invoices.lifecycle import counters
 from invoices.lifecycle.operations import _change, _check_transition, _check_version, _lock, _notify
 from invoices.lifecycle.queries import SUPPLIER, roles_of
 from invoices.lifecycle.transitions import (
@@ -107,6 +108,7 @@ def recycle_invoice(
             locked, actor=actor, buyer_siret=buyer_siret, code_service=code_service, engagement=engagement
         )
         before = _routing_snapshot(locked)
+        counted_at = counters.place_of(locked)
         fields = {
             "recipient": routed.recipient,
             "service": routed.service,
@@ -120,7 +122,15 @@ def recycle_invoice(
         for name, value in fields.items():
             setattr(locked, name, value)
         data = {"recycled": {"before": before, "after": _routing_snapshot(locked)}}
-        _change(locked, S.DEPOSEE, actor=actor, comment=comment, data=data, extra_fields=fields)
+        _change(
+            locked,
+            S.DEPOSEE,
+            actor=actor,
+            comment=comment,
+            data=data,
+            extra_fields=fields,
+            counted_at=counted_at,
+        )
         event = _change(
             locked,
             S.MISE_A_DISPOSITION,

@@ -24,14 +24,18 @@ from invoices import lifecycle
 from invoices.deposit.api import CREATE_INVOICE_SCHEMA, DepositUploadGuardMixin, create_invoice_from_request
 from invoices.lifecycle import IllegalTransition, LifecycleError, RoutingRefused, VersionConflict, exports
 from invoices.lifecycle import serializers as s
+from invoices.lifecycle.bulk import StatusChange, change_statuses
 from invoices.lifecycle.filters import ApiInvoiceFilter, sort_param
 from invoices.lifecycle.queries import (
     DEPOSIT,
     SORTS,
     get_invoice_for_user,
     keyset_page,
+    partitions,
     received_invoices_for,
+    received_scopes,
     sent_invoices_for,
+    sent_scopes,
     visible_invoices_for,
 )
 from invoices.models import InvoiceStatus
@@ -58,6 +62,7 @@ class KeysetPagination(BasePagination):
             sort=sort_param(request.query_params),
             cursor=request.query_params.get("cursor", ""),
             size=size,
+            parts=getattr(view, "keyset_parts", None),
         )
         return self.page.items
 
@@ -181,15 +186,18 @@ class InvoiceViewSet(
     lookup_url_kwarg = "id"
     lookup_value_regex = UUID_REGEX
 
-    def get_queryset(self):
+    def _direction(self) -> str:
         direction = self.request.query_params.get("direction", "")
-        user = self.request.user
+        if direction not in ("", "received", "sent"):
+            raise ValidationError({"direction": _("received ou sent.")})
+        return direction
+
+    def get_queryset(self):
+        direction, user = self._direction(), self.request.user
         if direction == "received":
             return received_invoices_for(user)
         if direction == "sent":
             return sent_invoices_for(user)
-        if direction:
-            raise ValidationError({"direction": _("received ou sent.")})
         return visible_invoices_for(user)
 
     def filter_queryset(self, queryset):
@@ -198,7 +206,15 @@ class InvoiceViewSet(
         filterset = ApiInvoiceFilter(self.request.query_params, queryset=queryset, user=self.request.user)
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
-        return filterset.qs
+        filtered = filterset.qs
+        direction, user = self._direction(), self.request.user
+        scopes = {
+            "received": received_scopes(user),
+            "sent": sent_scopes(user),
+            "": received_scopes(user) + sent_scopes(user),
+        }[direction]
+        self.keyset_parts = partitions(scopes, *filterset.partition_dimensions())
+        return filtered
 
     def get_object(self, right=None):
         kwargs = {"right": right} if right else {}
@@ -281,23 +297,28 @@ class InvoiceViewSet(
     @action(detail=False, methods=["post"], url_path="statuses", url_name="statuses")
     def bulk_statuses(self, request):
         changes = _validated(s.BulkStatusSerializer, request.data)["changes"]
-        results = [self._bulk_one(request, item) for item in changes]
+        report = change_statuses(
+            [
+                StatusChange(
+                    item["id"],
+                    item["status"],
+                    reason=item.get("reason", ""),
+                    comment=item.get("comment", ""),
+                    version=item.get("version"),
+                    mandat=s.mandat_from(item),
+                )
+                for item in changes
+            ],
+            actor=request.user,
+            among=visible_invoices_for(request.user),
+        )
+        results = [
+            {"id": r.id, "ok": True, "status": r.status, "version": r.version}
+            if r.ok
+            else {"id": r.id, "ok": False, "error": r.error, "detail": r.detail}
+            for r in report
+        ]
         return Response({"results": results})
-
-    def _bulk_one(self, request, item) -> dict:
-        invoice = visible_invoices_for(request.user).filter(uuid=item["id"]).first()
-        if invoice is None:
-            return {
-                "id": str(item["id"]),
-                "ok": False,
-                "error": "not_found",
-                "detail": _("Facture introuvable."),
-            }
-        try:
-            invoice = _set_status(invoice, item, actor=request.user)
-        except LifecycleError as error:
-            return {"id": str(item["id"]), "ok": False, "error": error.code, "detail": error.message}
-        return {"id": str(invoice.uuid), "ok": True, "status": invoice.status, "version": invoice.version}
 
     @extend_schema(
         summary="Corriger l'acheminement d'une facture à recycler et la renvoyer",

@@ -1,10 +1,13 @@
 """E-mails to the supplier's users when one of their invoices changes status.
 
-Called after commit by `invoices.lifecycle` (one message per change and per user), each rendered in its
+Called after commit by `invoices.lifecycle`: one message per change and per user, or, for a bulk change, one
+message per user listing every invoice of their structure that the batch moved. Each is rendered in its
 recipient's language. A mail server failure is logged, never turned into an error for an action already saved.
 """
 
 import logging
+from collections import defaultdict
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -57,4 +60,68 @@ def status_changed(invoice_id: int, event_id: int, *, kind: str = "status") -> i
         return get_connection().send_messages(messages) or 0
     except Exception:  # the change is saved; a mail outage must not turn it into an error
         logger.exception("Could not send status e-mails for invoice %s", invoice.uuid)
+        return 0
+
+
+# --- Bulk changes: one message per supplier user and per batch ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Moved:
+    """One change of a bulk batch, as its message tells it."""
+
+    invoice_id: int
+    to_status: str
+    reason: str = ""
+    comment: str = ""
+
+
+def _batch_message(user: User, rows: list[tuple[Invoice, Moved]]) -> EmailMessage:
+    language = user.language or settings.LANGUAGE_CODE
+    site = settings.SITE_URL.rstrip("/")
+    with translation.override(language):
+        lines = [
+            {
+                "invoice": invoice,
+                "status_label": InvoiceStatus(moved.to_status).label,
+                "code": lifecycle_code(moved.to_status),
+                "reason": moved.reason,
+                "reason_label": reasons.label(moved.reason) if moved.reason else "",
+                "comment": moved.comment,
+                "url": site + reverse("invoices:invoice", args=[invoice.uuid]),
+            }
+            for invoice, moved in rows
+        ]
+        context = {"user": user, "lines": lines, "count": len(lines)}
+        subject = " ".join(render_to_string("emails/invoices/statuses_changed_subject.txt", context).split())
+        body = render_to_string("emails/invoices/statuses_changed.txt", context)
+    return EmailMessage(subject, body, None, [user.email], headers={"Content-Language": language})
+
+
+def statuses_changed(changes: list[Moved]) -> int:
+    """One message to each supplier user listing their invoices a batch moved; returns how many were sent."""
+    if not changes:
+        return 0
+    invoices = (
+        Invoice.objects.select_related("recipient")
+        .only("uuid", "number", "supplier_id", "recipient__name")
+        .in_bulk({c.invoice_id for c in changes})
+    )
+    per_supplier: dict[int, list] = defaultdict(list)
+    for moved in changes:
+        invoice = invoices.get(moved.invoice_id)
+        if invoice is not None:
+            per_supplier[invoice.supplier_id].append((invoice, moved))
+    memberships = Membership.objects.filter(
+        structure_id__in=list(per_supplier), is_active=True, user__is_active=True
+    ).select_related("user")
+    messages = [
+        _batch_message(m.user, per_supplier[m.structure_id]) for m in memberships if not m.user.is_technical
+    ]
+    if not messages:
+        return 0
+    try:
+        return get_connection().send_messages(messages) or 0
+    except Exception:  # the changes are saved; a mail outage must not turn them into an error
+        logger.exception("Could not send the status e-mails of a bulk change (%d invoices)", len(changes))
         return 0

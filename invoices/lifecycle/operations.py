@@ -1,15 +1,17 @@
 """The operations that walk the status table: one function, one transaction, one history row each.
 
 Every change locks the invoice row, checks the table (`invoices.lifecycle.transitions`), writes one
-`InvoiceEvent` in the same transaction and tells the supplier's users by e-mail once the transaction has
-committed. The supplier's answers (recycle, complete, acknowledge) are in `invoices.lifecycle.answers`.
+`InvoiceEvent` and moves the invoice between the status counters (`invoices.lifecycle.counters`) in the same
+transaction, and tells the supplier's users by e-mail once the transaction has committed. The supplier's
+answers (recycle, complete, acknowledge) are in `invoices.lifecycle.answers`; changes over many invoices at
+once in `invoices.lifecycle.bulk`.
 """
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from invoices.lifecycle import notifications, reasons
+from invoices.lifecycle import counters, notifications, reasons
 from invoices.lifecycle.queries import SYSTEM, roles_of
 from invoices.lifecycle.transitions import (
     COMMENT_MAX,
@@ -162,12 +164,15 @@ def _change(
     comment: str = "",
     data: dict | None = None,
     extra_fields: dict | None = None,
+    counted_at: counters.Place | None = None,
 ) -> InvoiceEvent:
-    """Apply one status change to a locked invoice: its history row, its status, its version.
+    """Apply one status change to a locked invoice: its history row, its status, its version, its counters.
 
     The version moves with every change so that a page or an API client holding an older one is refused
-    (`_check_version`) instead of acting on a status it never saw.
+    (`_check_version`) instead of acting on a status it never saw. `counted_at` is where the invoice was
+    counted when the caller has already changed its routing fields on the object.
     """
+    before = counted_at or counters.place_of(invoice)
     now = timezone.now()
     event = InvoiceEvent.objects.create(
         invoice=invoice,
@@ -186,6 +191,7 @@ def _change(
     for name, value in extra_fields.items():
         setattr(invoice, name, value)
     invoice.save(update_fields=["status", "status_changed_at", "version", *extra_fields])
+    counters.count_move(before, counters.place_of(invoice))
     return event
 
 
@@ -212,14 +218,16 @@ def record_deposit(invoice: Invoice, *, actor) -> InvoiceEvent:
 def create_delivered(invoice: Invoice, *, actor) -> Invoice:
     """Save a new, routed invoice already made available to its recipient, with its first two history rows.
 
-    What `record_deposit` then `deliver` do (the table's SYSTEM transition), in two statements
-    instead of six: nobody else can see the row before the deposit commits, so there is nothing to lock.
+    What `record_deposit` then `deliver` do (the table's SYSTEM transition), in three statements
+    instead of eight (with the counters): nobody else can see the row before the deposit commits, so there is
+    nothing to lock.
     """
     now = timezone.now()
     invoice.status = S.MISE_A_DISPOSITION
     invoice.status_changed_at = invoice.delivered_at = now
     invoice.version = 1
     invoice.save(force_insert=True)
+    counters.count_new([invoice])
     InvoiceEvent.objects.bulk_create(
         [
             InvoiceEvent(invoice=invoice, from_status="", to_status=S.DEPOSEE, actor=actor, at=now),

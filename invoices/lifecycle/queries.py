@@ -15,8 +15,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core import signing
-from django.db.models import DecimalField, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import BooleanField, Expression, F, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from accounts import access
@@ -33,21 +34,34 @@ DEPOSIT = access.DEPOSIT
 EXPORT_PES = access.EXPORT_PES
 
 
+def _scope_condition(structure_id: int, services, *, field: str = "recipient") -> Q:
+    if services is None:
+        return Q(**{f"{field}_id": structure_id})
+    return Q(**{f"{field}_id": structure_id, "service_id__in": sorted(services)})
+
+
+def received_scopes(user, right: str = TRIAGE) -> list[Q]:
+    """One condition per structure (and services) the user receives for: the pages partition by them."""
+    return [_scope_condition(s, services) for s, services in access.access_of(user).received_scopes(right)]
+
+
+def sent_scopes(user) -> list[Q]:
+    return [Q(supplier_id=s) for s in access.access_of(user).structure_ids(DEPOSIT)]
+
+
+def _any(conditions: list[Q]) -> Q:
+    combined = Q(pk__in=[])
+    for condition in conditions:
+        combined |= condition
+    return combined
+
+
 def _received_filter(user, right: str = TRIAGE) -> Q:
-    condition = Q(pk__in=[])
-    memberships = access.memberships_with_right(user, right).prefetch_related("services")
-    for membership in memberships:
-        services = [s.pk for s in membership.services.all() if s.structure_id == membership.structure_id]
-        if membership.is_manager or not membership.services.all():
-            condition |= Q(recipient_id=membership.structure_id)
-        elif services:
-            condition |= Q(recipient_id=membership.structure_id, service_id__in=services)
-    return condition
+    return _any(received_scopes(user, right))
 
 
 def _sent_filter(user) -> Q:
-    structures = list(access.memberships_with_right(user, DEPOSIT).values_list("structure_id", flat=True))
-    return Q(supplier_id__in=structures)
+    return Q(supplier_id__in=access.access_of(user).structure_ids(DEPOSIT))
 
 
 def _base() -> QuerySet[Invoice]:
@@ -87,32 +101,37 @@ def get_invoice_for_user(user, uuid, *, right: str = VIEW) -> Invoice:
     return invoice
 
 
-def roles_of(user, invoice: Invoice) -> set[str]:
-    """The capacities in which `user` acts on `invoice` (None is the platform itself)."""
+def roles_of(user, invoice: Invoice, *, user_access=None) -> set[str]:
+    """The capacities in which `user` acts on `invoice` (None is the platform itself).
+
+    `user_access` is the user's `accounts.access.UserAccess` when the caller already holds it (a bulk change).
+    """
     if user is None:
         return {SYSTEM}
+    held = user_access or access.access_of(user)
     roles = set()
-    recipient_membership = access.get_membership(user, invoice.recipient)
-    if access.membership_has_right(recipient_membership, TRIAGE) and access.can_see_service(
-        recipient_membership, invoice.service
-    ):
+    grant = held.grant(invoice.recipient_id)
+    service_structure = invoice.service.structure_id if invoice.service_id else None
+    if grant is not None and grant.has(TRIAGE) and grant.sees_service(invoice.service_id, service_structure):
         roles.add(RECIPIENT)
-    if access.has_right(user, invoice.supplier, DEPOSIT):
+    if held.has_right(invoice.supplier_id, DEPOSIT):
         roles.add(SUPPLIER)
     return roles
 
 
 # --- Keyset pagination -------------------------------------------------------------------------------------
 # OFFSET scans and throws away every row before the page; a keyset page starts from the last row seen
-# (sort value, id), which an index on the sort column answers directly however deep the page.
+# (sort value, id), which an index on (structure, sort column, id) answers directly however deep the page:
+# the position is written as a row comparison, `(created_at, id) < (X, Y)`, which PostgreSQL uses as an
+# index bound (the equivalent `created_at < X OR (created_at = X AND id < Y)` is only a filter).
 
 SORTS = {
     "-received": ("created_at", True),
     "received": ("created_at", False),
     "-issue_date": ("issue_date", True),
     "issue_date": ("issue_date", False),
-    "-amount": ("sort_amount", True),
-    "amount": ("sort_amount", False),
+    "-amount": ("amount_sort", True),
+    "amount": ("amount_sort", False),
     "number": ("number", False),
     "-number": ("number", True),
     "party": ("seller_name", False),
@@ -121,15 +140,85 @@ SORTS = {
 }
 DEFAULT_SORT = "-received"
 _CURSOR_SALT = "chorale.invoices.cursor"
+# A page of a user with several structures (or a multiple filter) is read as one ordered index range per
+# structure, status or supplier, merged: an `IN` list would make PostgreSQL read every matching row and
+# sort them. Past this many ranges the plain query is cheaper.
+MAX_PARTITIONS = 24
+
+
+class RowComparison(Expression):
+    """`(a, b) < (x, y)` in SQL (row values: PostgreSQL, and SQLite since 3.15)."""
+
+    conditional = True
+
+    def __init__(self, fields: list[str], operator: str, values: list):
+        super().__init__(output_field=BooleanField())
+        if operator not in ("<", ">"):
+            raise ValueError(operator)
+        self.operator = operator
+        targets = [Invoice._meta.get_field(name) for name in fields]
+        self.lhs = [F(name) for name in fields]
+        self.rhs = [
+            Value(value, output_field=getattr(target, "output_field", None) or target)
+            for value, target in zip(values, targets, strict=True)
+        ]
+
+    def get_source_expressions(self):
+        return [*self.lhs, *self.rhs]
+
+    def set_source_expressions(self, expressions):
+        self.lhs, self.rhs = expressions[: len(self.lhs)], expressions[len(self.lhs) :]
+
+    def as_sql(self, compiler, connection):
+        sides, params = [], []
+        for side in (self.lhs, self.rhs):
+            parts = []
+            for expression in side:
+                sql, part_params = compiler.compile(expression)
+                parts.append(sql)
+                params.extend(part_params)
+            sides.append(f"({', '.join(parts)})")
+        return f"{sides[0]} {self.operator} {sides[1]}", params
 
 
 def apply_sort(queryset: QuerySet[Invoice], sort: str) -> tuple[QuerySet[Invoice], str, bool]:
     field, descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
-    if field == "sort_amount":
-        queryset = queryset.annotate(
-            sort_amount=Coalesce("total_with_vat", Value(Decimal("0")), output_field=DecimalField())
-        )
     return queryset, field, descending
+
+
+def partitions(*dimensions: list[Q]) -> list[Q] | None:
+    """The conditions whose ordered ranges make up a page: the product of the dimensions given (structures,
+    statuses, suppliers), the finest first dropped when too many; None when one range is the whole list."""
+    kept = [d for d in dimensions if len(d) > 1]
+    while kept:
+        count = 1
+        for dimension in kept:
+            count *= len(dimension)
+        if count <= MAX_PARTITIONS:
+            break
+        kept.pop()
+    if not kept:
+        return None
+    combined = [Q()]
+    for dimension in kept:
+        combined = [c & d for c in combined for d in dimension]
+    return combined
+
+
+def _merged_ids(queryset, parts: list[Q], field: str, order: list[str], descending: bool, limit: int):
+    """The ids of the first `limit` rows over all `parts`: each part's first `limit` (sort key, id) read from
+    its index in order, merged and cut in one statement (PostgreSQL merges the ordered ranges and stops
+    early), so that only the page's own rows are then fetched and joined."""
+    ranges = [queryset.filter(part).order_by(*order).values_list(field, "pk")[:limit] for part in parts]
+    compiled = [r.query.sql_with_params() for r in ranges]
+    direction = "DESC" if descending else "ASC"
+    # Only SQL compiled by the ORM from our querysets goes into the text; every value stays a parameter.
+    sql = (
+        "SELECT merged.id FROM ("  # noqa: S608
+        + " UNION ALL ".join(f"({part_sql})" for part_sql, _params in compiled)
+        + f") AS merged (sort_key, id) ORDER BY merged.sort_key {direction}, merged.id {direction} LIMIT %s"
+    )
+    return RawSQL(sql, [*(p for _sql, params in compiled for p in params), limit])  # noqa: S611
 
 
 def _encode_value(value):
@@ -181,8 +270,18 @@ class KeysetPage:
     previous_cursor: str | None
 
 
-def keyset_page(queryset: QuerySet[Invoice], *, sort: str = DEFAULT_SORT, cursor: str = "", size: int = 50):
-    """One page of `queryset` in `sort` order, after (or before) the row named by `cursor`."""
+def keyset_page(
+    queryset: QuerySet[Invoice],
+    *,
+    sort: str = DEFAULT_SORT,
+    cursor: str = "",
+    size: int = 50,
+    parts: list[Q] | None = None,
+):
+    """One page of `queryset` in `sort` order, after (or before) the row named by `cursor`.
+
+    `parts` (from `partitions`) split the list into ranges each read in index order, then merged.
+    """
     if sort not in SORTS:
         sort = DEFAULT_SORT
     queryset, field, descending = apply_sort(queryset, sort)
@@ -192,9 +291,10 @@ def keyset_page(queryset: QuerySet[Invoice], *, sort: str = DEFAULT_SORT, cursor
     forward_desc = descending if direction == "next" else not descending
     if position:
         value, pk = position[0], position[1]
-        op = "lt" if forward_desc else "gt"
-        queryset = queryset.filter(Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk}))
+        queryset = queryset.filter(RowComparison([field, "id"], "<" if forward_desc else ">", [value, pk]))
     order = [f"-{field}", "-pk"] if forward_desc else [field, "pk"]
+    if parts and connection.features.supports_slicing_ordering_in_compound:
+        queryset = queryset.filter(pk__in=_merged_ids(queryset, parts, field, order, forward_desc, size + 1))
     rows = list(queryset.order_by(*order)[: size + 1])
     more = len(rows) > size
     rows = rows[:size]

@@ -4,12 +4,11 @@ Views are adapters: they find invoices through `invoices.lifecycle.queries` (404
 operation of `invoices.lifecycle`, and turn its domain errors into form errors.
 """
 
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,16 +32,17 @@ from invoices.lifecycle import (
     LifecycleError,
     RoutingRefused,
     VersionConflict,
+    counters,
     exports,
     reasons,
     rendering,
 )
+from invoices.lifecycle.bulk import StatusChange, change_statuses
 from invoices.lifecycle.filters import (
     SORT_LABELS,
     ReceivedInvoiceFilter,
     SentInvoiceFilter,
     sort_param,
-    without_status,
 )
 from invoices.lifecycle.forms import BulkStatusForm, CompleteForm, RecycleForm, StatusChangeForm
 from invoices.lifecycle.queries import (
@@ -53,9 +53,12 @@ from invoices.lifecycle.queries import (
     apply_sort,
     get_invoice_for_user,
     keyset_page,
+    partitions,
     received_invoices_for,
+    received_scopes,
     roles_of,
     sent_invoices_for,
+    sent_scopes,
 )
 from invoices.models import Invoice, InvoiceStatus
 
@@ -91,16 +94,26 @@ def _query(request, **changes) -> str:
 def _list(request, direction: str):
     filterset = _filtered(request, direction)
     sort = sort_param(request.GET)
-    page = keyset_page(filterset.qs, sort=sort, cursor=request.GET.get("cursor", ""), size=PAGE_SIZE)
-    filter_class, base = _direction_setup(direction)
-    counting = filter_class(without_status(request.GET), queryset=base(request.user), user=request.user)
-    counts = dict(counting.qs.order_by().values_list("status").annotate(n=Count("id")))
+    sent = direction == "sent"
+    queryset = filterset.qs
+    scopes = sent_scopes(request.user) if sent else received_scopes(request.user)
+    page = keyset_page(
+        queryset,
+        sort=sort,
+        cursor=request.GET.get("cursor", ""),
+        size=PAGE_SIZE,
+        parts=partitions(scopes, *filterset.partition_dimensions()),
+    )
+    # Read from the counters (per structure and service): the other filters do not narrow them.
+    if sent:
+        counts = counters.sent_counts(filterset.counted_structures())
+    else:
+        counts = counters.received_counts(filterset.counted_scopes())
     status_counts = [
         (value, label, counts.get(value, 0), _query(request, status=value, cursor=None))
         for value, label in InvoiceStatus.choices
     ]
     rows = [(invoice, lifecycle.payment_clock(invoice)) for invoice in page.items]
-    sent = direction == "sent"
     context = {
         "direction": direction,
         "filterset": filterset,
@@ -111,13 +124,14 @@ def _list(request, direction: str):
         "sort_choices": [(k, v) for k, v in SORT_LABELS.items() if not (sent and k.lstrip("-") == "party")],
         "status_counts": status_counts,
         "total": sum(counts.values()),
+        "counts_narrowed": filterset.narrowed(),
         "next_url": _query(request, cursor=page.next_cursor) if page.next_cursor else "",
         "previous_url": _query(request, cursor=page.previous_cursor) if page.previous_cursor else "",
         "export_query": _query(request, cursor=None),
         "sort_urls": {key: _query(request, sort=key, cursor=None) for key in SORT_LABELS},
         "all_statuses_url": _query(request, status=None, cursor=None),
         "bulk_form": None if sent else BulkStatusForm(),
-        "dashboard_structures": [] if sent else access.user_structures(request.user, right=TRIAGE),
+        "dashboard_structures": [] if sent else access.access_of(request.user).structures(TRIAGE),
         "pending_rejections": _pending_rejections(request.user) if sent else [],
     }
     template = "invoices/lifecycle/sent_list.html" if sent else "invoices/lifecycle/received_list.html"
@@ -164,7 +178,7 @@ def list_export(request, direction: str, fmt: str):
             exports.list_csv_chunks(queryset), content_type="text/csv; charset=utf-8"
         )
     else:
-        response = HttpResponse(
+        response = FileResponse(
             exports.list_xlsx(queryset),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
@@ -182,24 +196,10 @@ def bulk_status(request):
                 messages.error(request, error)
         return redirect(safe_next(request, reverse("invoices:received")))
     target = form.cleaned_data["target"]
-    results = []
-    for uuid in form.cleaned_data["invoices"]:
-        invoice = received_invoices_for(request.user).filter(uuid=uuid).first()
-        if invoice is None:
-            results.append((str(uuid), None, False, _("Facture introuvable.")))
-            continue
-        try:
-            lifecycle.set_status(invoice, target, actor=request.user)
-            results.append(
-                (
-                    invoice.number,
-                    invoice,
-                    True,
-                    _("Statut « %(s)s » enregistré.") % {"s": InvoiceStatus(target).label},
-                )
-            )
-        except LifecycleError as error:
-            results.append((invoice.number, invoice, False, error.message))
+    report = change_statuses(
+        [StatusChange(uuid, target) for uuid in form.cleaned_data["invoices"]], actor=request.user
+    )
+    results = [(r.label, r.invoice, r.ok, r.detail) for r in report]
     return render(
         request,
         "invoices/lifecycle/bulk_result.html",
@@ -493,22 +493,19 @@ def _bars(items, *, width: int = 100):
 @require_GET
 def structure_dashboard(request, structure_uuid):
     """Invoices of one structure by status, and their age against the 30-day payment deadline."""
-    structure = access.get_structure_for_user(request.user, structure_uuid, right=TRIAGE)
-    invoices = received_invoices_for(request.user).filter(recipient=structure)
-    counts = dict(invoices.order_by().values_list("status").annotate(n=Count("id")))
+    held = access.access_of(request.user)
+    grant = held.grant_by_uuid(structure_uuid)
+    if grant is None:
+        raise Http404("No such structure")
+    if not grant.has(TRIAGE):
+        raise PermissionDenied
+    structure = grant.structure
+    # Read from the counters: the user's scope (their services, if limited) within this structure.
+    scopes = [scope for scope in held.received_scopes(TRIAGE) if scope[0] == structure.pk]
+    counts = counters.received_counts(scopes)
     by_status = [(value, label, counts.get(value, 0)) for value, label in InvoiceStatus.choices]
-    today_start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    running = invoices.filter(status__in=lifecycle.CLOCK_RUNNING, delivered_at__isnull=False)
-    ageing = []
-    for key, label, low, high in AGEING_BUCKETS:
-        bucket = running
-        # More than N calendar days old (local time) means delivered before the start of the day N days ago,
-        # as `lifecycle.payment_clock` counts.
-        if low:
-            bucket = bucket.filter(delivered_at__lt=today_start - timedelta(days=low))
-        if high is not None:
-            bucket = bucket.filter(delivered_at__gte=today_start - timedelta(days=high))
-        ageing.append((key, label, bucket.count()))
+    sizes = counters.running_by_age(scopes, [(low, high) for _key, _label, low, high in AGEING_BUCKETS])
+    ageing = [(key, label, n) for (key, label, _low, _high), n in zip(AGEING_BUCKETS, sizes, strict=True)]
     received_url = reverse("invoices:received") + "?" + urlencode({"structure": str(structure.uuid)})
     return render(
         request,

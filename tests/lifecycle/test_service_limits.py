@@ -71,7 +71,8 @@ def test_the_exports_hold_only_the_service_invoices(w, client):
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     numbers = [row[0] for row in csv.reader(io.StringIO(text), delimiter=";")][1:]
     assert numbers == ["VOIRIE-1"]
-    workbook = load_workbook(io.BytesIO(client.get("/factures/recues/export.xlsx").content))
+    export = client.get("/factures/recues/export.xlsx")
+    workbook = load_workbook(io.BytesIO(b"".join(export.streaming_content)))
     numbers = [row[0] for row in workbook.active.iter_rows(min_row=2, values_only=True)]
     assert numbers == ["VOIRIE-1"]
 
