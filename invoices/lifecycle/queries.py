@@ -4,7 +4,8 @@ Every view and API view finds invoices through these helpers, so the rules live 
 the invoices *received* by the structures where they hold the triage right (only those of their services
 when their attachment is limited to some services: then not those addressed to the structure without a
 service either), and the invoices *sent* by the structures where they hold the deposit right.
-Managers hold every right and see every service (`accounts.access`). Anything else answers 404.
+Managers hold every right and see every service (`accounts.access`). The public accountant of a structure's
+poste comptable reads every invoice it received. Anything else answers 404.
 """
 
 import base64
@@ -25,6 +26,7 @@ from invoices.models import Invoice
 RECIPIENT = "recipient"
 SUPPLIER = "supplier"
 SYSTEM = "system"
+PUBLIC_ACCOUNTANT = access.PUBLIC_ACCOUNTANT
 
 # Rights accepted by `get_invoice_for_user` and `received_invoices_for`.
 VIEW = "view"
@@ -43,6 +45,11 @@ def _received_filter(user, right: str = TRIAGE) -> Q:
         elif services:
             condition |= Q(recipient_id=membership.structure_id, service_id__in=services)
     return condition
+
+
+def _accountant_filter(user) -> Q:
+    structures = access.memberships_with_right(user, PUBLIC_ACCOUNTANT).values("structure_id")
+    return Q(recipient_id__in=structures)
 
 
 def _sent_filter(user) -> Q:
@@ -66,14 +73,21 @@ def sent_invoices_for(user) -> QuerySet[Invoice]:
     return _base().filter(_sent_filter(user))
 
 
+def accountant_invoices_for(user) -> QuerySet[Invoice]:
+    """Invoices received by the structures of the user's poste comptable (public accountant)."""
+    return _base().filter(_accountant_filter(user))
+
+
 def visible_invoices_for(user) -> QuerySet[Invoice]:
-    """Received or sent: every invoice the user may open."""
-    return _base().filter(_received_filter(user) | _sent_filter(user))
+    """Received, sent, or read as their public accountant: every invoice the user may open."""
+    return _base().filter(_received_filter(user) | _sent_filter(user) | _accountant_filter(user))
 
 
 def invoices_for(user, *, right: str = VIEW) -> QuerySet[Invoice]:
     if right == VIEW:
         return visible_invoices_for(user)
+    if right == PUBLIC_ACCOUNTANT:
+        return accountant_invoices_for(user)
     if right == DEPOSIT:
         return sent_invoices_for(user)
     return received_invoices_for(user, right=right)
@@ -97,6 +111,8 @@ def roles_of(user, invoice: Invoice) -> set[str]:
         recipient_membership, invoice.service
     ):
         roles.add(RECIPIENT)
+    if access.membership_has_right(recipient_membership, PUBLIC_ACCOUNTANT):
+        roles.add(PUBLIC_ACCOUNTANT)
     if access.has_right(user, invoice.supplier, DEPOSIT):
         roles.add(SUPPLIER)
     return roles
