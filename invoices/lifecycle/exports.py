@@ -17,13 +17,15 @@ from openpyxl.cell import WriteOnlyCell
 
 from invoices.lifecycle import reasons
 from invoices.lifecycle.clock import payment_clock
+from invoices.lifecycle.interest import RateTable
 from invoices.lifecycle.transitions import lifecycle_code
 from invoices.models import Invoice, InvoiceStatus
 
 CHUNK = 2000
 
 
-def _columns():
+def _columns(rates=None):
+    rates = rates or RateTable.load()
     return [
         (_("Numéro"), lambda i: i.number),
         (_("Type"), lambda i: i.type_code),
@@ -43,7 +45,7 @@ def _columns():
         (_("Statut"), lambda i: str(InvoiceStatus(i.status).label)),
         (_("Code cycle de vie"), lambda i: lifecycle_code(i.status).code),
         (_("Statut depuis le"), lambda i: timezone.localtime(i.status_changed_at).replace(tzinfo=None)),
-        (_("Jours depuis la réception"), lambda i: payment_clock(i).days_elapsed),
+        (_("Jours depuis la réception"), lambda i: payment_clock(i, rates=rates).days_elapsed),
         (_("Exercice du mandat"), lambda i: i.mandat_exercice),
         (_("N° de bordereau"), lambda i: i.mandat_bordereau),
         (_("N° de mandat"), lambda i: i.mandat_numero),
