@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_payment_terms import change_payment_terms
 from accounts.admin_principal import reassign_principal
 from accounts.models import (
     ApiToken,
@@ -76,12 +77,12 @@ class StructureAdmin(admin.ModelAdmin):
     search_fields = ["name", "identifier"]
     raw_id_fields = ["principal_manager"]
     inlines = [ServiceInline, MembershipInline]
-    actions = [reassign_principal]
+    actions = [reassign_principal, change_payment_terms]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        # Changing the principal manager must go through the journaled operation (the action).
-        return [*readonly, "principal_manager"] if obj is not None else readonly
+        # The principal manager and the payment category change only through their journaled actions.
+        return [*readonly, "principal_manager", "payment_category"] if obj is not None else readonly
 
 
 admin.site.register(AttachmentRequest)

@@ -186,6 +186,15 @@ def exportable_invoices(
     return invoices.select_related("supplier", "service", "original").order_by("issue_date", "number", "pk")
 
 
+def default_shape(structure: Structure, *, actor) -> str:
+    """The PJ list, unless only mandated invoices wait: then RefCompta, the shape that exports them."""
+    if exportable_invoices(structure, actor=actor, shape=PesExport.Shape.PJ_LIST).exists():
+        return PesExport.Shape.PJ_LIST
+    if exportable_invoices(structure, actor=actor, shape=PesExport.Shape.REF_COMPTA).exists():
+        return PesExport.Shape.REF_COMPTA
+    return PesExport.Shape.PJ_LIST
+
+
 def _filtered(invoices: QuerySet[Invoice], f: ExportFilters) -> QuerySet[Invoice]:
     if f.service is not None:
         invoices = invoices.filter(service=f.service)

@@ -40,8 +40,13 @@ def pes_home(request):
 
 def _structure_context(request, structure):
     membership = structure.membership_of_user
-    filter_form = ExportFilterForm(request.GET or None, membership=membership)
-    shape = filter_form.shape_value()
+    if request.GET:
+        filter_form = ExportFilterForm(request.GET, membership=membership)
+        shape = filter_form.shape_value()
+    else:
+        # Open on the shape that holds what the user can export (mandated invoices go with RefCompta).
+        shape = pes_scope.default_shape(structure, actor=request.user)
+        filter_form = ExportFilterForm(None, membership=membership, initial={"shape": shape})
     invoices = pes_scope.exportable_invoices(
         structure, actor=request.user, filters=filter_form.filters(), shape=shape
     )

@@ -121,3 +121,13 @@ def test_the_preview_shows_the_names_revisions_and_left_out_credit_notes(client,
     assert "révision 1" in html
     assert 'data-testid="left-out"' in html and "Avoir écarté" in html
     assert invoice.status == InvoiceStatus.SERVICE_FAIT
+
+
+def test_the_export_page_opens_on_the_shape_that_holds_the_exportable_invoices(client, structure, accountant):
+    mandated = accepted_invoice(structure, mandated=True)
+    verified_client(client, accountant)
+    response = client.get(reverse("invoices:pes_structure", args=[structure.uuid]))
+    assert response.context["shape"] == PesExport.Shape.REF_COMPTA
+    assert [i.pk for i in response.context["invoices"]] == [mandated.pk]
+    accepted_invoice(structure)
+    assert client.get(reverse("invoices:pes_structure", args=[structure.uuid])).context["shape"] == "pj_list"
