@@ -24,7 +24,7 @@ class PaymentCategoryForm(forms.Form):
 
 @admin.action(description=_("Changer la catégorie de délai de paiement"), permissions=["change"])
 def change_payment_terms(modeladmin, request, queryset):
-    """An intermediate page asks for the category and the reason; the POST that carries `apply` performs it."""
+    """An intermediate page asks for the category and the reason; the POST carrying `apply` performs it."""
     if queryset.count() != 1:
         modeladmin.message_user(request, gettext("Choisissez une seule structure."), messages.WARNING)
         return None
