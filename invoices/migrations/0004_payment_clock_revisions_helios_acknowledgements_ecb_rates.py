@@ -4,6 +4,8 @@ import django.db.models.deletion
 import django.utils.timezone
 import uuid
 from django.conf import settings
+import importlib
+
 from django.db import migrations, models
 
 
@@ -39,6 +41,21 @@ def record_past_interruptions(apps, schema_editor):
         if invoice_id not in seen:
             seen.add(invoice_id)
             Invoice.objects.filter(pk=invoice_id).update(clock_interrupted_at=at)
+
+
+def keep_the_invoice_guard(apps, schema_editor):
+    """SQLite adds a column with a default by rebuilding the table, which drops its triggers: the guard that
+    refuses to delete an invoice (0003_vouchers_kept_ten_years) is put back. PostgreSQL alters in place."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    guards = importlib.import_module("invoices.migrations.0003_vouchers_kept_ten_years")
+    table = "invoices_invoice"
+    schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_kept")
+    schema_editor.execute(
+        f"CREATE TRIGGER {table}_kept BEFORE DELETE ON {table} "
+        "WHEN NOT EXISTS (SELECT 1 FROM chorale_purge_permit) "
+        f"BEGIN SELECT RAISE(ABORT, '{guards.MESSAGE % ('DELETE ' + table)}'); END"
+    )
 
 
 class Migration(migrations.Migration):
@@ -224,4 +241,5 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(seed_rates, migrations.RunPython.noop),
         migrations.RunPython(record_past_interruptions, migrations.RunPython.noop),
+        migrations.RunPython(keep_the_invoice_guard, migrations.RunPython.noop),
     ]
