@@ -32,7 +32,8 @@ $$ LANGUAGE plpgsql;
 def install(apps, schema_editor):
     run = schema_editor.execute
     if schema_editor.connection.vendor == "postgresql":
-        run(PG_FUNCTION)
+        # No parameters: psycopg would read the function's "%" placeholders as its own.
+        run(PG_FUNCTION, params=None)
         for table in GUARDED_DELETES:
             run(
                 f"CREATE TRIGGER {table}_kept BEFORE DELETE ON {table} "
