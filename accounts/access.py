@@ -6,6 +6,10 @@ requests, technical accounts). Managers, principal and secondary, hold every rig
 
 Lookups answer 404 to anyone who is not actively attached to the structure, so an outsider cannot even
 learn that it exists; a member whose role is insufficient gets 403.
+
+The public accountant (role `comptable_public`, the DGFiP poste comptable of public structures) holds none of
+these rights whatever his membership's flags say: he reads the structure's invoices and PES exports and sets
+only the statuses that are his (`invoices.lifecycle`); `PUBLIC_ACCOUNTANT` names that capacity.
 """
 
 from collections.abc import Iterator
@@ -25,6 +29,7 @@ TRIAGE = "triage"
 EXPORT_PES = "export_pes"
 ADMIN = "admin"
 MANAGE = "manage"
+PUBLIC_ACCOUNTANT = "public_accountant"
 
 RIGHTS = (DEPOSIT, TRIAGE, EXPORT_PES, ADMIN)
 RIGHT_FIELDS = {
@@ -40,9 +45,11 @@ def _right_filter(right: str) -> Q:
     manager = Q(role=Membership.Role.MANAGER) | Q(structure__principal_manager=F("user"))
     if right == MANAGE:
         return manager
+    if right == PUBLIC_ACCOUNTANT:
+        return Q(role=Membership.Role.PUBLIC_ACCOUNTANT, structure__kind=Structure.Kind.PUBLIC)
     if right not in RIGHT_FIELDS:
         raise ValueError(f"Unknown right: {right!r}")
-    return manager | Q(**{RIGHT_FIELDS[right]: True})
+    return manager | (Q(**{RIGHT_FIELDS[right]: True}) & ~Q(role=Membership.Role.PUBLIC_ACCOUNTANT))
 
 
 def active_memberships(user) -> QuerySet[Membership]:
@@ -77,9 +84,12 @@ def get_membership(user, structure: Structure) -> Membership | None:
 def membership_has_right(membership: Membership | None, right: str | None) -> bool:
     if membership is None or not membership.is_active:
         return False
+    accountant = membership.role == Membership.Role.PUBLIC_ACCOUNTANT
+    if right == PUBLIC_ACCOUNTANT:
+        return accountant and membership.structure.is_public
     if right is None or membership.is_manager:
         return True
-    if right == MANAGE:
+    if right == MANAGE or accountant:
         return False
     if right not in RIGHT_FIELDS:
         raise ValueError(f"Unknown right: {right!r}")
@@ -299,6 +309,7 @@ __all__ = [
     "DEPOSIT",
     "EXPORT_PES",
     "MANAGE",
+    "PUBLIC_ACCOUNTANT",
     "RIGHTS",
     "RIGHT_FIELDS",
     "TRIAGE",

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import admin_claims  # noqa: F401  (registers the claims' review)
 from accounts.admin_base import NoWrites
 from accounts.admin_lockout import clear_lockouts
+from accounts.admin_payment_terms import change_payment_terms
 from accounts.admin_principal import reassign_principal
 from accounts.admin_public import PublicStructureAdminMixin
 from accounts.models import (
@@ -76,13 +77,13 @@ class StructureAdmin(PublicStructureAdminMixin, admin.ModelAdmin):
     raw_id_fields = ["principal_manager"]
     inlines = [ServiceInline, MembershipInline]
     add_inlines = [ServiceInline]
-    actions = [reassign_principal]
+    actions = [reassign_principal, change_payment_terms]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        # The principal manager changes only through the journaled operation (the action); public or private
-        # decides who may hold the structure: chosen at creation, never edited.
-        return [*readonly, "principal_manager", "kind"] if obj is not None else readonly
+        # The principal manager and the payment category change only through their journaled actions; public
+        # or private decides who may hold the structure: chosen at creation, never edited.
+        return [*readonly, "principal_manager", "payment_category", "kind"] if obj is not None else readonly
 
 
 @admin.register(AttachmentRequest)

@@ -21,6 +21,7 @@ def _entries(user) -> dict[str, bool]:
         "received": held(access.TRIAGE, public_only=True),
         "pes": held(access.EXPORT_PES, public_only=True),
         "archives": held(access.MANAGE) or held(access.TRIAGE),
+        "accountant": held(access.PUBLIC_ACCOUNTANT, public_only=True),
     }
 
 

@@ -6,7 +6,9 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import public_structures
+from accounts.comptables import attach_public_accountant
 from accounts.models import Membership, Service, Structure, User
+from accounts.payment_terms import PaymentCategory
 
 DEMO_PASSWORD = "chorale-demo-2026"
 
@@ -17,12 +19,17 @@ DEMO_USERS = {
     "manager": ("gestionnaire@chorale.demo", "M5SXG5DJN5XG4YLJOJSS2Y3IN5ZGC3DF"),
     "support": ("support@chorale.demo", "ON2XA4DPOJ2C2Y3IN5ZGC3DFFVSGK3LP"),
     "supplier2": ("commercial@infoserv.chorale.demo", "MNXW23LFOJRWSYLMFVRWQ33SMFWGKLJS"),
+    "public_accountant": ("tresorerie@dgfip.chorale.demo", "ORZGK43POJSXE2LFFVRWQ33SMFWGKLLE"),
 }
 
 VILLEBELLE_SIRET = "21350001000011"
 SYNDICAT_SIRET = "25690002800018"
 DURAND_SIRET = "41234567000019"
 INFOSERV_SIRET = "52345678800018"
+HOPITAL_SIRET = "26130005700013"
+SEM_SIRET = "51234567900017"
+# The poste comptable (IdPost) of Villebelle and its hospital: the demo public accountant keeps both.
+VILLEBELLE_POSTE = "013000"
 
 _NAMES = {
     "supplier": ("Camille", "Durand"),
@@ -30,6 +37,7 @@ _NAMES = {
     "manager": ("Claude", "Bernard"),
     "support": ("Sacha", "Support"),
     "supplier2": ("Alex", "Petit"),
+    "public_accountant": ("Morgane", "Trésor"),
 }
 
 
@@ -118,7 +126,7 @@ def load_people_and_structures() -> dict:
         code_service_obligatoire=True,
         engagement_obligatoire=True,
         gestion_mise_en_paiement=True,
-        pes_id_post="013000",
+        pes_id_post=VILLEBELLE_POSTE,
         pes_cod_col="123",
         pes_cod_bud="01",
         pes_libelle_col_bud="VILLEBELLE BUDGET PRINCIPAL",
@@ -133,6 +141,28 @@ def load_people_and_structures() -> dict:
         pes_cod_col="456",
         pes_cod_bud="02",
         pes_libelle_col_bud="SYNDICAT EAUX DU VAL",
+    )
+    # One structure of each délai category (R. 2192-10 and R. 2192-11): the commune and the syndicate have
+    # 30 days, the hospital 50, the public undertaking 60.
+    hopital = _structure(
+        HOPITAL_SIRET,
+        users["manager"],
+        kind=Structure.Kind.PUBLIC,
+        name="Centre hospitalier de Villebelle",
+        address="2 avenue des Tilleuls, 13999 Villebelle",
+        payment_category=PaymentCategory.HEALTH,
+        pes_id_post=VILLEBELLE_POSTE,
+        pes_cod_col="789",
+        pes_cod_bud="03",
+        pes_libelle_col_bud="CH VILLEBELLE BUDGET H",
+    )
+    sem = _structure(
+        SEM_SIRET,
+        users["manager"],
+        kind=Structure.Kind.PUBLIC,
+        name="Société des transports du Val (SEM)",
+        address="5 quai de la Gare, 69999 Val-sur-Rhône",
+        payment_category=PaymentCategory.PUBLIC_UNDERTAKING,
     )
     durand = _structure(
         DURAND_SIRET,
@@ -158,7 +188,7 @@ def load_people_and_structures() -> dict:
         services[code], _ = Service.objects.update_or_create(
             structure=structure, code=code, defaults={"name": name, "is_active": True}
         )
-    for structure in (villebelle, syndicat):
+    for structure in (villebelle, syndicat, hopital, sem):
         _attach(
             users["accountant"],
             structure,
@@ -168,10 +198,13 @@ def load_people_and_structures() -> dict:
             triage=True,
             export_pes=True,
         )
+    attach_public_accountant(users["public_accountant"], id_post=VILLEBELLE_POSTE, actor=users["support"])
     return {
         "users": users,
         "villebelle": villebelle,
         "syndicat": syndicat,
+        "hopital": hopital,
+        "sem": sem,
         "durand": durand,
         "infoserv": infoserv,
         "services": services,

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts import identifiers
+from accounts import identifiers, payment_terms
 from accounts.recovery import hash_recovery_code
 
 
@@ -119,7 +119,17 @@ class Structure(models.Model):
     service_ou_engagement_obligatoire = models.BooleanField(
         _("code service ou numéro d'engagement obligatoire"), default=False
     )
-    gestion_mise_en_paiement = models.BooleanField(_("gestion du statut mise en paiement"), default=False)
+    # Chorus Pro's parameter: the status is reported unless the structure switches it off.
+    gestion_mise_en_paiement = models.BooleanField(_("gestion du statut mise en paiement"), default=True)
+    payment_category = models.CharField(
+        _("catégorie pour le délai de paiement"),
+        max_length=32,
+        choices=payment_terms.PaymentCategory.choices,
+        default=payment_terms.PaymentCategory.STATE_LOCAL,
+        help_text=_(
+            "Fixe le délai global de paiement (30, 50 ou 60 jours). Modifié par le support, avec un motif."
+        ),
+    )
     ctc_rules_as_errors = models.BooleanField(
         _("règles de la réforme 2026 bloquantes"),
         default=False,
@@ -144,6 +154,10 @@ class Structure(models.Model):
     @property
     def is_public(self):
         return self.kind == self.Kind.PUBLIC
+
+    @property
+    def payment_deadline_days(self) -> int:
+        return payment_terms.deadline_days(self.payment_category)
 
     @property
     def siren(self):
@@ -190,6 +204,8 @@ class Membership(models.Model):
     class Role(models.TextChoices):
         MANAGER = "gestionnaire", _("Gestionnaire")
         USER = "utilisateur", _("Utilisateur")
+        # The DGFiP public accountant of the structure's poste comptable: reads, and sets only his statuses.
+        PUBLIC_ACCOUNTANT = "comptable_public", _("Comptable public (DGFiP)")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
@@ -333,6 +349,7 @@ class SecurityEvent(models.Model):
             "public_structures",
             _("Structures publiques créées ou mises à jour par le support"),
         )
+        PAYMENT_TERMS = "payment_terms", _("Délai de paiement d'une structure modifié")
         OTHER = "other", _("Autre")
 
     user = models.ForeignKey(

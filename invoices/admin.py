@@ -7,7 +7,7 @@ delete here. What support really does to them goes through journaled operations,
 from django.contrib import admin
 
 from accounts.admin_base import NoWrites
-from invoices.models import Deposit, Invoice, InvoiceEvent, PesExport, StoredFile
+from invoices.models import Deposit, EcbRate, Invoice, InvoiceEvent, PesAcknowledgement, PesExport, StoredFile
 
 
 class ReadOnlyAdmin(NoWrites, admin.ModelAdmin):
@@ -50,3 +50,22 @@ class PesExportAdmin(ReadOnlyAdmin):
 class InvoiceEventAdmin(ReadOnlyAdmin):
     list_display = ["invoice", "from_status", "to_status", "actor", "at", "reason"]
     list_select_related = ["invoice", "actor"]
+
+
+@admin.register(PesAcknowledgement)
+class PesAcknowledgementAdmin(ReadOnlyAdmin):
+    list_display = ["pes_file", "verdict", "imported_by", "imported_at"]
+    list_filter = ["verdict"]
+
+
+@admin.register(EcbRate)
+class EcbRateAdmin(admin.ModelAdmin):
+    """The ECB rate of each semester, kept by support: late-payment interest is this rate plus 8 points."""
+
+    list_display = ["semester_start", "rate", "source", "updated_by", "updated_at"]
+    fields = ["semester_start", "rate", "source"]
+    ordering = ["-semester_start"]
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)

@@ -175,6 +175,31 @@ class Invoice(models.Model):
     mandat_numero = models.CharField(max_length=20, blank=True)
     mandat_ligne = models.CharField(max_length=20, blank=True)
     rejection_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # The payment clock (invoices.lifecycle.clock): what the history alone would make every list recompute.
+    service_done_on = models.DateField(
+        _("date d'exécution des prestations"),
+        null=True,
+        blank=True,
+        help_text=_("Le délai de paiement court à partir de cette date si elle suit la réception."),
+    )
+    clock_interrupted_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("L'unique interruption du délai de paiement (R. 2192-27).")
+    )
+    clock_balance_days = models.SmallIntegerField(
+        null=True, blank=True, help_text=_("Jours qui restaient à courir à l'interruption.")
+    )
+    clock_period_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text=_("Durée du délai rouvert à la complétion (R. 2192-29) ; vide : celui de la structure."),
+    )
+    revision = models.PositiveIntegerField(
+        default=0,
+        help_text=_(
+            "Révision des pièces envoyées à Hélios : relevée au rejet d'un mandat ou d'un fichier PES, elle "
+            "donne un nouvel IdUnique."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     amount_sort = models.GeneratedField(
         expression=Coalesce("total_with_vat", Value(Decimal("0"))),
@@ -330,15 +355,26 @@ class PesExport(models.Model):
         return f"Export PES {self.uuid} ({self.structure})"
 
 
+class HeliosStatus(models.TextChoices):
+    """What Hélios answered about a file or a PJ (its acknowledgement, PES_ACQUIT)."""
+
+    PENDING = "", _("En attente de l'acquittement")
+    ACCEPTED = "accepted", _("Acceptée par Hélios")
+    PARTIAL = "partial", _("Partiellement acceptée par Hélios")
+    REJECTED = "rejected", _("Rejetée par Hélios")
+
+
 class PesFile(models.Model):
     """A PES_Aller file written by an export (validated before it is offered)."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     export = models.ForeignKey(PesExport, on_delete=models.CASCADE, related_name="files")
-    nom_fic = models.CharField(max_length=100)
+    nom_fic = models.CharField(max_length=100, db_index=True)
     file = models.FileField(upload_to="pes/%Y/%m/", max_length=300)
     size = models.BigIntegerField()
     sha256 = models.CharField(max_length=64)
+    helios_status = models.CharField(max_length=16, choices=HeliosStatus.choices, default="", blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return self.nom_fic
@@ -353,6 +389,8 @@ class PesExportItem(models.Model):
     id_unique = models.CharField(max_length=50)
     nom_pj = models.CharField(max_length=200)
     reason = models.TextField(blank=True)
+    revision = models.PositiveIntegerField(default=0, help_text=_("Révision de la facture à l'export."))
+    helios_status = models.CharField(max_length=16, choices=HeliosStatus.choices, default="", blank=True)
 
     def __str__(self):
         return f"{self.nom_pj} ({self.id_unique})"
@@ -405,3 +443,61 @@ class DepositDailyUsage(models.Model):
 
     def __str__(self):
         return f"{self.scope} {self.day}: {self.bytes}"
+
+
+class PesAcknowledgement(models.Model):
+    """An acknowledgement (PES_ACQUIT) Hélios returned for one of our files, as read on import."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    pes_file = models.ForeignKey(PesFile, on_delete=models.PROTECT, related_name="acknowledgements")
+    imported_at = models.DateTimeField(default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verdict = models.CharField(max_length=16, choices=HeliosStatus.choices)
+    file_name = models.CharField(max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64)
+    content = models.JSONField(default=dict, help_text=_("L'acquittement lu : en-tête et éléments."))
+
+    class Meta:
+        verbose_name = _("acquittement Hélios")
+        ordering = ["-imported_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["pes_file", "sha256"], name="acknowledgement_imported_once")
+        ]
+
+    def __str__(self):
+        return f"{self.pes_file} ({self.get_verdict_display()})"
+
+
+class EcbRate(models.Model):
+    """The ECB main refinancing rate in force on the first day of a semester, kept by support.
+
+    Late-payment interest is this rate plus eight points, taken for the semester in which interest started
+    (Code de la commande publique, R. 2192-31).
+    """
+
+    semester_start = models.DateField(_("premier jour du semestre"), unique=True)
+    rate = models.DecimalField(_("taux BCE (%)"), max_digits=6, decimal_places=3)
+    source = models.CharField(_("source"), max_length=300)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("taux de refinancement BCE")
+        verbose_name_plural = _("taux de refinancement BCE")
+        ordering = ["-semester_start"]
+
+    def __str__(self):
+        return f"{self.semester_start:%Y-%m-%d} : {self.rate} %"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        start = self.semester_start
+        if start is not None and (start.day, start.month) not in ((1, 1), (1, 7)):
+            raise ValidationError(
+                {"semester_start": _("Un semestre commence le 1er janvier ou le 1er juillet.")}
+            )

@@ -5,6 +5,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("invoices.deposit.api")),
+    path("", include("invoices.lifecycle.api_payment")),
     path("", include("invoices.lifecycle.api")),
     path("", include("invoices.pes.api")),
+    path("", include("invoices.pes.api_acknowledgements")),
 ]

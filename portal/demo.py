@@ -14,16 +14,45 @@ from invoices.lifecycle import counters
 from invoices.models import Invoice
 from invoices.models import InvoiceStatus as S
 
+# A step of the walk: a status set by the demo accountant, or (who, what) for the public accountant's steps.
+COMPTABLE = "public_accountant"
+REJECT_MANDAT = "reject_mandat"
+
 # number, supplier, recipient, service code, format, amount, days since delivery, statuses to walk
 _PLAN = [
     ("DUR-2026-001", "durand", "villebelle", "VOIRIE", "facturx", "1250.00", 3, []),
     ("DUR-2026-002", "durand", "villebelle", "ECOLES", "facturx", "480.00", 12, [S.PRISE_EN_COMPTE]),
     ("DUR-2026-003", "durand", "villebelle", "VOIRIE", "cii", "3200.00", 22, [S.SERVICE_FAIT]),
-    ("DUR-2026-004", "durand", "villebelle", "CULTURE", "ubl", "760.50", 34, [S.SERVICE_FAIT, S.MANDATEE]),
+    (
+        "DUR-2026-004",
+        "durand",
+        "villebelle",
+        "CULTURE",
+        "ubl",
+        "760.50",
+        34,
+        [S.SERVICE_FAIT, S.MANDATEE, (COMPTABLE, S.COMPTABILISEE)],
+    ),
     ("DUR-2026-005", "durand", "villebelle", "ECOLES", "facturx", "129.90", 25, [S.MANDATEE]),
     ("DUR-2026-006", "durand", "syndicat", None, "facturx", "2100.00", 8, [S.SUSPENDUE]),
     ("INF-2026-101", "infoserv", "syndicat", None, "facturx", "5400.00", 15, [S.SERVICE_FAIT]),
     ("INF-2026-102", "infoserv", "villebelle", "CULTURE", "ubl", "890.00", 1, []),
+    # The comptable rejected the first mandat; the commune issued a new one (the history keeps both).
+    (
+        "DUR-2026-007",
+        "durand",
+        "villebelle",
+        "VOIRIE",
+        "facturx",
+        "980.00",
+        18,
+        [S.SERVICE_FAIT, S.MANDATEE, (COMPTABLE, REJECT_MANDAT), S.MANDATEE],
+    ),
+    # Long overdue: its interest runs in a semester whose ECB rate is in the table.
+    ("INF-2025-090", "infoserv", "villebelle", "ECOLES", "facturx", "2450.00", 400, [S.SERVICE_FAIT]),
+    # The hospital's délai is 50 days, the public undertaking's 60.
+    ("INF-2026-103", "infoserv", "hopital", None, "facturx", "1320.00", 40, [S.PRISE_EN_COMPTE]),
+    ("DUR-2026-008", "durand", "sem", None, "facturx", "3100.00", 45, []),
 ]
 
 
@@ -39,7 +68,6 @@ def load_invoices(world: dict) -> int:
     """Deposit the demo invoices once, then walk them through the statuses an accountant would set."""
     users = world["users"]
     depositors = {"durand": users["supplier"], "infoserv": users["supplier2"]}
-    accountant = users["accountant"]
     created = 0
     for index, (number, supplier_key, recipient_key, code, fmt, amount, age, walk) in enumerate(_PLAN):
         supplier, recipient = world[supplier_key], world[recipient_key]
@@ -68,17 +96,24 @@ def load_invoices(world: dict) -> int:
             invoice.delivered_at -= timedelta(days=age)
             invoice.save(update_fields=["delivered_at"])
             counters.count_move(before, counters.place_of(invoice))
-        for target in walk:
-            extra = {}
-            if target == S.MANDATEE:
-                extra["mandat"] = {
-                    "exercice": 2026,
-                    "bordereau": "12",
-                    "numero": f"{300 + index}",
-                    "ligne": "1",
-                }
-            if target == S.SUSPENDUE:
-                extra.update(reason="JUSTIF_ABS", comment="Merci de joindre le bon de livraison signé.")
-            invoice = lifecycle.set_status(invoice, target, actor=accountant, **extra)
+        for step in walk:
+            invoice = _walk(invoice, step, index, users)
         created += 1
     return created
+
+
+def _walk(invoice, step, index: int, users):
+    """One step of a demo invoice's walk, by the demo accountant or the demo public accountant."""
+    who, target = step if isinstance(step, tuple) else ("accountant", step)
+    actor = users[who]
+    if target == REJECT_MANDAT:
+        return lifecycle.reject_mandat(
+            invoice, actor=actor, reason="MANDAT_IMPUTATION", comment="Imputation à corriger : compte 6156."
+        )
+    extra = {}
+    if target == S.MANDATEE:
+        number = 300 + index + (50 if invoice.revision else 0)
+        extra["mandat"] = {"exercice": 2026, "bordereau": "12", "numero": str(number), "ligne": "1"}
+    if target == S.SUSPENDUE:
+        extra.update(reason="JUSTIF_ABS", comment="Merci de joindre le bon de livraison signé.")
+    return lifecycle.set_status(invoice, target, actor=actor, **extra)

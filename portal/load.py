@@ -228,7 +228,7 @@ INVOICE_COLUMNS = (
     "seller_siret", "seller_vat", "buyer_name", "buyer_identifier", "total_without_vat", "total_vat",
     "total_with_vat", "amount_due", "data", "original_id", "deposited_by_id", "status", "status_changed_at",
     "version", "delivered_at", "mandat_exercice", "mandat_bordereau", "mandat_numero", "mandat_ligne",
-    "rejection_acknowledged_at", "created_at",
+    "rejection_acknowledged_at", "created_at", "revision",
 )  # fmt: skip
 EVENT_COLUMNS = ("invoice_id", "from_status", "to_status", "actor_id", "at", "reason", "comment", "data")
 CENT = Decimal("0.01")
@@ -290,6 +290,7 @@ def _invoice(world: World, pk: int, now: datetime, rng: random.Random, *, age: t
         "mandat_ligne": "",
         "rejection_acknowledged_at": None,
         "created_at": created,
+        "revision": 0,
     }
     actors = {"supplier": supplier.principal_manager_id, "recipient": recipient.principal_manager_id}
     events, previous = [], ""

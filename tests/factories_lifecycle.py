@@ -46,6 +46,20 @@ def accountant_of(structure, *, services=(), **rights):
     return membership.user
 
 
+def comptable_of(*structures):
+    """The DGFiP public accountant of `structures` (his poste comptable's): no right but his own role."""
+    user = UserFactory()
+    for structure in structures:
+        MembershipFactory(
+            user=user,
+            structure=structure,
+            role=Membership.Role.PUBLIC_ACCOUNTANT,
+            can_deposit=False,
+            can_triage=False,
+        )
+    return user
+
+
 def supplier_member(structure, **rights):
     rights = {"can_deposit": True, "can_triage": False, **rights}
     return MembershipFactory(structure=structure, role=Membership.Role.USER, **rights).user

@@ -12,14 +12,19 @@ from invoices.lifecycle.clock import (
     ORDONNATEUR_SHARE_DAYS,
     PAYMENT_DEADLINE_DAYS,
     PaymentClock,
+    is_credit_note,
     payment_clock,
+    payment_clocks,
 )
+from invoices.lifecycle.interest import LatePenalty, RateTable
+from invoices.lifecycle.mandats import reject_mandat
 from invoices.lifecycle.operations import (
     deliver,
     record_deposit,
     set_status,
 )
 from invoices.lifecycle.queries import (
+    PUBLIC_ACCOUNTANT,
     RECIPIENT,
     SUPPLIER,
     SYSTEM,
@@ -31,6 +36,7 @@ from invoices.lifecycle.transitions import (
     FINAL_STATUSES,
     LIFECYCLE_CODES,
     RECYCLE,
+    REJECT_MANDAT,
     ROLES,
     SET_STATUS,
     STATUS_CODES,
@@ -44,6 +50,7 @@ from invoices.lifecycle.transitions import (
     allowed_transitions,
     available_actions,
     declared,
+    interruption_refusal,
     lifecycle_code,
 )
 
@@ -55,8 +62,10 @@ __all__ = [
     "LIFECYCLE_CODES",
     "ORDONNATEUR_SHARE_DAYS",
     "PAYMENT_DEADLINE_DAYS",
+    "PUBLIC_ACCOUNTANT",
     "RECIPIENT",
     "RECYCLE",
+    "REJECT_MANDAT",
     "ROLES",
     "SET_STATUS",
     "STATUS_CODES",
@@ -64,9 +73,11 @@ __all__ = [
     "SYSTEM",
     "TRANSITIONS",
     "IllegalTransition",
+    "LatePenalty",
     "LifecycleCode",
     "LifecycleError",
     "PaymentClock",
+    "RateTable",
     "RoutingRefused",
     "Transition",
     "VersionConflict",
@@ -75,12 +86,16 @@ __all__ = [
     "available_actions",
     "complete_invoice",
     "declared",
+    "interruption_refusal",
+    "is_credit_note",
     "deliver",
     "lifecycle_code",
     "overdue_unacknowledged_rejections",
     "payment_clock",
+    "payment_clocks",
     "record_deposit",
     "recycle_invoice",
+    "reject_mandat",
     "roles_of",
     "set_status",
 ]

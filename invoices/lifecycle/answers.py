@@ -20,6 +20,7 @@ from invoices.deposit.validation import (
 )
 from invoices.formats.extract import single_line
 from invoices.lifecycle import counters
+from invoices.lifecycle.clock import reopened_period
 from invoices.lifecycle.operations import _change, _check_transition, _check_version, _lock, _notify
 from invoices.lifecycle.queries import SUPPLIER, roles_of
 from invoices.lifecycle.transitions import (
@@ -136,7 +137,8 @@ def recycle_invoice(
             S.MISE_A_DISPOSITION,
             actor=actor,
             data=data,
-            extra_fields={"delivered_at": timezone.now()},
+            # Received by the right recipient only now: its whole délai runs from here.
+            extra_fields={"delivered_at": timezone.now(), "clock_period_days": None},
         )
         _notify(locked, event, kind="recycled")
     return locked
@@ -179,13 +181,15 @@ def complete_invoice(
         _check_version(locked, expected_version)
         _check_transition(locked, S.COMPLETEE, roles_of(actor, locked), COMPLETE)
         stored = _store_attachments(locked, documents, actor=actor, comment=comment, limits=limits)
+        # A new délai opens on completion: thirty days, or the balance left if longer (R. 2192-29).
+        period = reopened_period(locked.clock_balance_days or 0)
         event = _change(
             locked,
             S.COMPLETEE,
             actor=actor,
             comment=comment,
-            data={"attachments": [a.stored_file.original_name for a in stored]},
-            extra_fields={"delivered_at": timezone.now()},
+            data={"attachments": [a.stored_file.original_name for a in stored], "period_days": period},
+            extra_fields={"delivered_at": timezone.now(), "clock_period_days": period},
         )
         _notify(locked, event)
     return locked

@@ -139,6 +139,7 @@ def _set_status(invoice, data: dict, *, actor):
         comment=data.get("comment", ""),
         expected_version=data.get("version"),
         mandat=s.mandat_from(data),
+        service_done_on=data.get("service_done_on"),
     )
 
 

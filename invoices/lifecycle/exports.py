@@ -21,6 +21,7 @@ from openpyxl.cell import WriteOnlyCell
 
 from invoices.lifecycle import reasons
 from invoices.lifecycle.clock import payment_clock
+from invoices.lifecycle.interest import RateTable
 from invoices.lifecycle.transitions import lifecycle_code
 from invoices.models import Invoice, InvoiceStatus
 
@@ -54,10 +55,16 @@ ROW_FIELDS = (
     "mandat_numero",
     "format",
     "uuid",
+    "amount_due",
+    "service_done_on",
+    "clock_period_days",
+    "recipient__payment_category",
+    "recipient__gestion_mise_en_paiement",
 )
 
 
-def _columns():
+def _columns(rates=None):
+    rates = rates or RateTable.load()
     return [
         (_("Numéro"), lambda i: i.number),
         (_("Type"), lambda i: i.type_code),
@@ -77,7 +84,7 @@ def _columns():
         (_("Statut"), lambda i: str(InvoiceStatus(i.status).label)),
         (_("Code cycle de vie"), lambda i: lifecycle_code(i.status).code),
         (_("Statut depuis le"), lambda i: timezone.localtime(i.status_changed_at).replace(tzinfo=None)),
-        (_("Jours depuis la réception"), lambda i: payment_clock(i).days_elapsed),
+        (_("Jours depuis la réception"), lambda i: payment_clock(i, rates=rates).days_elapsed),
         (_("Exercice du mandat"), lambda i: i.mandat_exercice),
         (_("N° de bordereau"), lambda i: i.mandat_bordereau),
         (_("N° de mandat"), lambda i: i.mandat_numero),
@@ -91,6 +98,11 @@ def _rows(queryset):
     yield [title for title, _get in columns]
     for values in queryset.values_list(*ROW_FIELDS).iterator(chunk_size=CHUNK):
         row = SimpleNamespace(**dict(zip(ROW_FIELDS, values, strict=True)))
+        # What the payment clock reads of the recipient: its délai category, its *mise en paiement* parameter.
+        row.recipient = SimpleNamespace(
+            payment_category=row.recipient__payment_category,
+            gestion_mise_en_paiement=row.recipient__gestion_mise_en_paiement,
+        )
         yield [get(row) for _title, get in columns]
 
 

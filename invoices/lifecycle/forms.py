@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from invoices.lifecycle import reasons
+from invoices.lifecycle.mandat_reference import reference_errors
 from invoices.lifecycle.transitions import Transition
 from invoices.models import InvoiceStatus
 
@@ -38,12 +39,19 @@ class StatusChangeForm(forms.Form):
             help_text=_("Visible par le fournisseur.") if choices else "",
         )
         if transition.needs_mandat:
-            self.fields["mandat_exercice"] = forms.IntegerField(
-                label=_("Exercice"), min_value=2000, max_value=2100
-            )
+            self.fields["mandat_exercice"] = forms.CharField(label=_("Exercice"), max_length=4)
             self.fields["mandat_bordereau"] = forms.CharField(label=_("N° de bordereau"), max_length=20)
             self.fields["mandat_numero"] = forms.CharField(label=_("N° de mandat"), max_length=20)
             self.fields["mandat_ligne"] = forms.CharField(label=_("Ligne"), max_length=20, required=False)
+        if target == InvoiceStatus.SERVICE_FAIT:
+            self.fields["service_done_on"] = forms.DateField(
+                label=_("Prestations exécutées le"),
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                help_text=_(
+                    "Si elles l'ont été après la réception, le délai de paiement court de cette date."
+                ),
+            )
         if target == InvoiceStatus.REJETEE:
             self.fields["confirm"] = forms.BooleanField(
                 label=_("Je confirme le rejet définitif malgré l'avertissement"), required=False
@@ -51,6 +59,9 @@ class StatusChangeForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if self.transition.needs_mandat and not any(f.startswith("mandat_") for f in self.errors):
+            for field, message in reference_errors(self.mandat()).items():
+                self.add_error(field, message)
         reason = data.get("reason")
         if self.transition.target == InvoiceStatus.REJETEE and reason and not data.get("confirm"):
             better = reasons.better_answer(reason)
@@ -66,6 +77,9 @@ class StatusChangeForm(forms.Form):
             name: self.cleaned_data.get(f"mandat_{name}")
             for name in ("exercice", "bordereau", "numero", "ligne")
         }
+
+    def service_done_on(self):
+        return self.cleaned_data.get("service_done_on") if "service_done_on" in self.fields else None
 
     def reason_help(self) -> list[tuple[str, str, str]]:
         """(code, help, warning when a gentler answer fits) of each reason, for the page."""
@@ -92,6 +106,28 @@ def better_answer_warning(reason: str, better: str) -> str:
         )
         % {"reason": reasons.label(reason), "better": InvoiceStatus(better).label}
     )
+
+
+class MandatRejectionForm(forms.Form):
+    """The public accountant rejects the mandat: a reason of his list, spelt out when it asks."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.ChoiceField(label=_("Motif du rejet"))
+    comment = forms.CharField(
+        label=_("Commentaire"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Visible par l'ordonnateur et le fournisseur."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "reject")
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [
+            ("", _("— Choisissez un motif —")),
+            *reasons.mandat_rejection_choices(),
+        ]
 
 
 class RecycleForm(forms.Form):

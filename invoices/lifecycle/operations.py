@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoices.lifecycle import counters, notifications, reasons
+from invoices.lifecycle.clock import balance_at_interruption
+from invoices.lifecycle.mandat_reference import clean_mandat
 from invoices.lifecycle.queries import SYSTEM, roles_of
 from invoices.lifecycle.transitions import (
     COMMENT_MAX,
     DELIVER,
-    MANDAT_FIELD_MAX,
-    MANDAT_FIELDS,
     SET_STATUS,
     IllegalTransition,
     LifecycleError,
@@ -126,30 +126,29 @@ def _check_mandat(transition: Transition, mandat: dict | None) -> dict:
                 _("La référence du mandat ne se donne qu'au passage au statut « Mandatée »."), field="mandat"
             )
         return {}
-    unknown = set(given) - set(MANDAT_FIELDS)
-    if unknown:
-        raise LifecycleError(
-            _("Champs de mandat inconnus : %(f)s.") % {"f": ", ".join(sorted(unknown))}, field="mandat"
-        )
-    for name in ("exercice", "bordereau", "numero"):
-        if name not in given:
+    return clean_mandat(given)
+
+
+def _clock_fields(locked: Invoice, transition: Transition, service_done_on) -> dict:
+    """What the status change records for the payment clock (invoices.lifecycle.clock)."""
+    fields = {}
+    if service_done_on is not None:
+        if transition.target != S.SERVICE_FAIT:
             raise LifecycleError(
-                _("La référence du mandat (exercice, n° de bordereau, n° de mandat) est obligatoire."),
-                field=f"mandat_{name}",
+                _("La date d'exécution des prestations se donne au passage au statut « Service fait »."),
+                field="service_done_on",
             )
-    try:
-        exercice = int(given["exercice"])
-    except (TypeError, ValueError):
-        exercice = 0
-    if not 2000 <= exercice <= 2100:
-        raise LifecycleError(_("L'exercice du mandat doit être une année."), field="mandat_exercice")
-    clean = {"exercice": exercice}
-    for name in ("bordereau", "numero", "ligne"):
-        value = str(given.get(name, "")).strip()
-        if len(value) > MANDAT_FIELD_MAX:
-            raise LifecycleError(_("20 caractères au plus."), field=f"mandat_{name}")
-        clean[name] = value
-    return clean
+        if service_done_on > timezone.localdate():
+            raise LifecycleError(
+                _("La date d'exécution des prestations ne peut pas être dans le futur."),
+                field="service_done_on",
+            )
+        fields["service_done_on"] = service_done_on
+    if transition.target == S.SUSPENDUE:
+        # The one interruption the délai allows (R. 2192-27): what was left to run sets the next period.
+        fields["clock_balance_days"] = balance_at_interruption(locked)
+        fields["clock_interrupted_at"] = timezone.now()
+    return fields
 
 
 # --- Writing a change ---------------------------------------------------------------------------------------
@@ -260,11 +259,14 @@ def set_status(
     comment: str = "",
     expected_version=None,
     mandat: dict | None = None,
+    service_done_on=None,
 ) -> Invoice:
     """Move the invoice to `to_status` if the table lets `actor` do it; returns the updated invoice.
 
     `expected_version` is the `Invoice.version` the actor saw: if someone changed the invoice since, the
     change is refused with a conflict rather than applied on top of a status the actor never saw.
+    `service_done_on` (with *service fait*) is the day the service was done, when the payment délai starts
+    if it is after delivery.
     """
     reason = (reason or "").strip().upper()
     comment = (comment or "").strip()
@@ -275,6 +277,10 @@ def set_status(
         _check_reason(transition, reason, comment)
         mandat_ref = _check_mandat(transition, mandat)
         extra = {f"mandat_{k}": v for k, v in mandat_ref.items()}
+        extra.update(_clock_fields(locked, transition, service_done_on))
+        data = {"mandat": mandat_ref} if mandat_ref else {}
+        if service_done_on is not None:
+            data["service_done_on"] = service_done_on.isoformat()
         if to_status == S.REJETEE:
             extra["rejection_acknowledged_at"] = None
         event = _change(
@@ -283,7 +289,7 @@ def set_status(
             actor=actor,
             reason=reason,
             comment=comment,
-            data={"mandat": mandat_ref} if mandat_ref else None,
+            data=data,
             extra_fields=extra,
         )
         _notify(locked, event)

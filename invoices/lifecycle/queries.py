@@ -4,7 +4,8 @@ Every view and API view finds invoices through these helpers, so the rules live 
 the invoices *received* by the structures where they hold the triage right (only those of their services
 when their attachment is limited to some services: then not those addressed to the structure without a
 service either), and the invoices *sent* by the structures where they hold the deposit right.
-Managers hold every right and see every service (`accounts.access`). Anything else answers 404.
+Managers hold every right and see every service (`accounts.access`). The public accountant of a structure's
+poste comptable reads every invoice it received. Anything else answers 404.
 """
 
 import base64
@@ -26,6 +27,7 @@ from invoices.models import Invoice
 RECIPIENT = "recipient"
 SUPPLIER = "supplier"
 SYSTEM = "system"
+PUBLIC_ACCOUNTANT = access.PUBLIC_ACCOUNTANT
 
 # Rights accepted by `get_invoice_for_user` and `received_invoices_for`.
 VIEW = "view"
@@ -60,6 +62,11 @@ def _received_filter(user, right: str = TRIAGE) -> Q:
     return _any(received_scopes(user, right))
 
 
+def _accountant_filter(user) -> Q:
+    structures = access.memberships_with_right(user, PUBLIC_ACCOUNTANT).values("structure_id")
+    return Q(recipient_id__in=structures)
+
+
 def _sent_filter(user) -> Q:
     return Q(supplier_id__in=access.access_of(user).structure_ids(DEPOSIT))
 
@@ -80,14 +87,21 @@ def sent_invoices_for(user) -> QuerySet[Invoice]:
     return _base().filter(_sent_filter(user))
 
 
+def accountant_invoices_for(user) -> QuerySet[Invoice]:
+    """Invoices received by the structures of the user's poste comptable (public accountant)."""
+    return _base().filter(_accountant_filter(user))
+
+
 def visible_invoices_for(user) -> QuerySet[Invoice]:
-    """Received or sent: every invoice the user may open."""
-    return _base().filter(_received_filter(user) | _sent_filter(user))
+    """Received, sent, or read as their public accountant: every invoice the user may open."""
+    return _base().filter(_received_filter(user) | _sent_filter(user) | _accountant_filter(user))
 
 
 def invoices_for(user, *, right: str = VIEW) -> QuerySet[Invoice]:
     if right == VIEW:
         return visible_invoices_for(user)
+    if right == PUBLIC_ACCOUNTANT:
+        return accountant_invoices_for(user)
     if right == DEPOSIT:
         return sent_invoices_for(user)
     return received_invoices_for(user, right=right)
@@ -114,6 +128,8 @@ def roles_of(user, invoice: Invoice, *, user_access=None) -> set[str]:
     service_structure = invoice.service.structure_id if invoice.service_id else None
     if grant is not None and grant.has(TRIAGE) and grant.sees_service(invoice.service_id, service_structure):
         roles.add(RECIPIENT)
+    if grant is not None and grant.has(PUBLIC_ACCOUNTANT):
+        roles.add(PUBLIC_ACCOUNTANT)
     if held.has_right(invoice.supplier_id, DEPOSIT):
         roles.add(SUPPLIER)
     return roles

@@ -95,7 +95,27 @@ _ALL = [
     Reason("IRR_ANTIVIRUS", _("Contrôle antivirus")),
 ]
 
-REASONS: dict[str, Reason] = {r.code: r for r in _ALL}
+# The public accountant's reasons for rejecting a mandat: Chorale's codes (XP Z12-012 has none for this step),
+# one per control the comptable makes before paying (décret n° 2012-1246 du 7 novembre 2012, art. 19 and 20).
+_MANDAT_REJECTIONS = [
+    Reason("MANDAT_QUALITE_ORDO", _("Qualité de l'ordonnateur ou délégation non justifiée")),
+    Reason("MANDAT_CREDITS", _("Crédits indisponibles ou insuffisants")),
+    Reason("MANDAT_IMPUTATION", _("Imputation budgétaire erronée")),
+    Reason(
+        "MANDAT_PJ",
+        _("Pièces justificatives absentes ou insuffisantes"),
+        _("Précisez en commentaire les pièces attendues."),
+        needs_comment=True,
+    ),
+    Reason("MANDAT_SERVICE_FAIT", _("Service fait non justifié")),
+    Reason("MANDAT_LIQUIDATION", _("Erreur de liquidation (montant, calcul)")),
+    Reason("MANDAT_CREANCIER", _("Créancier ou coordonnées bancaires : paiement non libératoire")),
+    Reason("MANDAT_DOUBLON", _("Mandat en doublon")),
+    Reason("MANDAT_AUTRE", _("Autre"), _("Motif à expliquer en commentaire."), needs_comment=True),
+]
+MANDAT_REJECTION_REASONS = tuple(r.code for r in _MANDAT_REJECTIONS)
+
+REASONS: dict[str, Reason] = {r.code: r for r in [*_ALL, *_MANDAT_REJECTIONS]}
 
 # Groups of codes that several lifecycle codes accept, in the annex's order.
 _INVOICE_CONTENT = (
@@ -176,6 +196,10 @@ def reasons_for(status: str) -> list[Reason]:
 
 def reason_choices(status: str) -> list[tuple[str, str]]:
     return [(r.code, f"{r.label} ({r.code})") for r in reasons_for(status)]
+
+
+def mandat_rejection_choices() -> list[tuple[str, str]]:
+    return [(r.code, f"{r.label} ({r.code})") for r in _MANDAT_REJECTIONS]
 
 
 def label(code: str) -> str:

@@ -1,8 +1,11 @@
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from invoices.lifecycle import reasons
 from invoices.lifecycle.clock import payment_clock
+from invoices.lifecycle.interest import RateTable
+from invoices.lifecycle.mandat_reference import reference_errors
 from invoices.lifecycle.transitions import lifecycle_code
 from invoices.models import Invoice, InvoiceAttachment, InvoiceEvent, InvoiceStatus
 
@@ -37,8 +40,36 @@ class InvoiceEventSerializer(serializers.ModelSerializer):
 class PaymentClockSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=["running", "paused", "stopped", "none"])
     started_on = serializers.DateField(allow_null=True)
+    period_days = serializers.IntegerField(allow_null=True, help_text="Délai de la structure, ou rouvert.")
+    due_on = serializers.DateField(allow_null=True)
     days_elapsed = serializers.IntegerField(allow_null=True)
     days_remaining = serializers.IntegerField(allow_null=True)
+    days_late = serializers.IntegerField(allow_null=True)
+    interest_rate = serializers.DecimalField(max_digits=6, decimal_places=3, allow_null=True)
+    interest = serializers.DecimalField(
+        max_digits=19, decimal_places=2, allow_null=True, help_text="Intérêts moratoires dus (retard)."
+    )
+    indemnity = serializers.DecimalField(
+        max_digits=19, decimal_places=2, allow_null=True, help_text="Indemnité forfaitaire de 40 € (retard)."
+    )
+
+
+def clock_data(clock) -> dict:
+    penalty = clock.penalty
+    return PaymentClockSerializer(
+        {
+            "state": clock.state,
+            "started_on": clock.started_on,
+            "period_days": clock.period_days if clock.state != "none" else None,
+            "due_on": clock.due_on,
+            "days_elapsed": clock.days_elapsed,
+            "days_remaining": clock.days_remaining,
+            "days_late": clock.days_late if clock.state != "none" else None,
+            "interest_rate": penalty.rate if penalty else None,
+            "interest": penalty.interest if penalty else None,
+            "indemnity": penalty.indemnity if penalty else None,
+        }
+    ).data
 
 
 class InvoiceSerializer(serializers.ModelSerializer):
@@ -49,7 +80,9 @@ class InvoiceSerializer(serializers.ModelSerializer):
     status_code = serializers.SerializerMethodField(
         help_text="Code du statut dans le cycle de vie XP Z12-012."
     )
-    payment_clock = serializers.SerializerMethodField(help_text="Délai global de paiement (30 jours).")
+    payment_clock = serializers.SerializerMethodField(
+        help_text="Délai global de paiement de la structure destinataire (30, 50 ou 60 jours)."
+    )
 
     class Meta:
         model = Invoice
@@ -85,6 +118,8 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "mandat_bordereau",
             "mandat_numero",
             "mandat_ligne",
+            "service_done_on",
+            "revision",
             "rejection_acknowledged_at",
         ]
         read_only_fields = fields
@@ -92,16 +127,12 @@ class InvoiceSerializer(serializers.ModelSerializer):
     def get_status_code(self, invoice) -> str:
         return lifecycle_code(invoice.status).code
 
+    @extend_schema_field(PaymentClockSerializer)
     def get_payment_clock(self, invoice) -> dict:
-        clock = payment_clock(invoice)
-        return PaymentClockSerializer(
-            {
-                "state": clock.state,
-                "started_on": clock.started_on,
-                "days_elapsed": clock.days_elapsed,
-                "days_remaining": clock.days_remaining,
-            }
-        ).data
+        # One read of the rate table for a whole page: the context is shared by the page's serializers.
+        if "rates" not in self.context:
+            self.context["rates"] = RateTable.load()
+        return clock_data(payment_clock(invoice, rates=self.context["rates"]))
 
 
 class InvoiceAttachmentSerializer(serializers.ModelSerializer):
@@ -149,9 +180,28 @@ class StatusChangeSerializer(serializers.Serializer):
     mandat_exercice = serializers.IntegerField(
         required=False, allow_null=True, min_value=2000, max_value=2100
     )
-    mandat_bordereau = serializers.CharField(required=False, allow_blank=True, max_length=20)
-    mandat_numero = serializers.CharField(required=False, allow_blank=True, max_length=20)
-    mandat_ligne = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    mandat_bordereau = serializers.CharField(
+        required=False, allow_blank=True, max_length=20, help_text="IdBord du PES dépense : 1 à 7 chiffres."
+    )
+    mandat_numero = serializers.CharField(
+        required=False, allow_blank=True, max_length=20, help_text="IdPce du PES dépense : 1 à 8 chiffres."
+    )
+    mandat_ligne = serializers.CharField(
+        required=False, allow_blank=True, max_length=20, help_text="IdLigne du PES dépense : 1 à 6 chiffres."
+    )
+    service_done_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Avec service_fait : date d'exécution des prestations (départ du délai si postérieure).",
+    )
+
+    def validate(self, attrs):
+        mandat = mandat_from(attrs)
+        if mandat is not None:
+            errors = reference_errors(mandat)
+            if errors:
+                raise serializers.ValidationError(errors)
+        return attrs
 
 
 def mandat_from(data: dict) -> dict | None:
@@ -204,3 +254,12 @@ class InvoiceErrorSerializer(serializers.Serializer):
     status = serializers.CharField(required=False, help_text="Statut actuel de la facture.")
     allowed = serializers.ListField(child=serializers.CharField(), required=False)
     findings = serializers.ListField(child=serializers.DictField(), required=False)
+
+
+class MandatRejectionSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(
+        choices=reasons.MANDAT_REJECTION_REASONS,
+        help_text="Motif du rejet du mandat par le comptable public.",
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    version = serializers.IntegerField(required=False, allow_null=True)

@@ -9,22 +9,26 @@ from its annex A (`invoices.lifecycle.reasons`). Domain errors live here too: th
 
 from dataclasses import dataclass
 
+from django.utils import formats, timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
 
-from invoices.lifecycle.queries import RECIPIENT, SUPPLIER, SYSTEM, roles_of
+from invoices.lifecycle.clock import reports_payment
+from invoices.lifecycle.queries import PUBLIC_ACCOUNTANT, RECIPIENT, SUPPLIER, SYSTEM, roles_of
 from invoices.models import Invoice
 from invoices.models import InvoiceStatus as S
 
 # Who acts: the recipient's accountants (triage right, on the invoice's service), the supplier's depositors,
-# and the platform itself (actor None) for the delivery that follows a deposit.
-ROLES = (RECIPIENT, SUPPLIER, SYSTEM)
+# the DGFiP public accountant of the recipient's poste comptable, and the platform itself (actor None) for
+# the delivery that follows a deposit.
+ROLES = (RECIPIENT, SUPPLIER, PUBLIC_ACCOUNTANT, SYSTEM)
 
 # Which operation performs a transition: a plain status change, or an answer that needs more than a status.
 SET_STATUS = "set_status"
 DELIVER = "deliver"
 RECYCLE = "recycle"
 COMPLETE = "complete"
+REJECT_MANDAT = "reject_mandat"
 
 # The mandat reference the PES export links the invoice to (exercise, bordereau, mandat number, line).
 MANDAT_FIELDS = ("exercice", "bordereau", "numero", "ligne")
@@ -110,7 +114,8 @@ class Transition:
     """The function that performs it: routing corrections and completions need more than a status."""
     needs_mandat: bool = False
     needs_payment_management: bool = False
-    """Offered only to recipients whose parameter *gestion du statut mise en paiement* is on."""
+    """Offered only when payment is reported: the recipient's *gestion du statut mise en paiement* is on
+    (Chorus Pro's default) and the document asks for a payment (not a credit note)."""
 
 
 T = Transition
@@ -129,7 +134,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     T(S.COMPLETEE, S.SERVICE_FAIT, RECIPIENT),
     T(S.COMPLETEE, S.MANDATEE, RECIPIENT, needs_mandat=True),
     T(S.COMPLETEE, S.A_RECYCLER, RECIPIENT, reason_required=True),
-    T(S.COMPLETEE, S.SUSPENDUE, RECIPIENT, reason_required=True),
+    # No COMPLETEE -> SUSPENDUE: a completed invoice has had its one interruption (R. 2192-27).
     T(S.COMPLETEE, S.REJETEE, RECIPIENT, reason_required=True),
     T(S.PRISE_EN_COMPTE, S.SERVICE_FAIT, RECIPIENT),
     T(S.PRISE_EN_COMPTE, S.MANDATEE, RECIPIENT, needs_mandat=True),
@@ -137,17 +142,41 @@ TRANSITIONS: tuple[Transition, ...] = (
     T(S.PRISE_EN_COMPTE, S.SUSPENDUE, RECIPIENT, reason_required=True),
     T(S.PRISE_EN_COMPTE, S.REJETEE, RECIPIENT, reason_required=True),
     # Once the service is certified the routing is settled: no more recycling, but a missing document can
-    # still hold the invoice up.
+    # still hold the invoice up (unless the délai was interrupted already: `interruption_refusal`).
     T(S.SERVICE_FAIT, S.MANDATEE, RECIPIENT, needs_mandat=True),
     T(S.SERVICE_FAIT, S.SUSPENDUE, RECIPIENT, reason_required=True),
     T(S.SERVICE_FAIT, S.REJETEE, RECIPIENT, reason_required=True),
-    # Public accounting, usually set by the financial software through a technical account.
+    # Public accounting. The public accountant sets his own steps; the body's financial software (a
+    # technical account, role RECIPIENT) reports them too where the comptable is not on the platform.
     T(S.MANDATEE, S.MISE_A_DISPOSITION_COMPTABLE, RECIPIENT),
     T(S.MANDATEE, S.COMPTABILISEE, RECIPIENT),
+    T(S.MANDATEE, S.COMPTABILISEE, PUBLIC_ACCOUNTANT),
     T(S.MANDATEE, S.MISE_EN_PAIEMENT, RECIPIENT, needs_payment_management=True),
+    T(S.MANDATEE, S.MISE_EN_PAIEMENT, PUBLIC_ACCOUNTANT, needs_payment_management=True),
     T(S.MISE_A_DISPOSITION_COMPTABLE, S.COMPTABILISEE, RECIPIENT),
+    T(S.MISE_A_DISPOSITION_COMPTABLE, S.COMPTABILISEE, PUBLIC_ACCOUNTANT),
     T(S.MISE_A_DISPOSITION_COMPTABLE, S.MISE_EN_PAIEMENT, RECIPIENT, needs_payment_management=True),
+    T(S.MISE_A_DISPOSITION_COMPTABLE, S.MISE_EN_PAIEMENT, PUBLIC_ACCOUNTANT, needs_payment_management=True),
     T(S.COMPTABILISEE, S.MISE_EN_PAIEMENT, RECIPIENT, needs_payment_management=True),
+    T(S.COMPTABILISEE, S.MISE_EN_PAIEMENT, PUBLIC_ACCOUNTANT, needs_payment_management=True),
+    # The comptable rejects the mandat (with a reason): back to *service fait*, where a new mandat is issued.
+    # The body records it too when the rejection reaches it through Hélios.
+    T(S.MANDATEE, S.SERVICE_FAIT, PUBLIC_ACCOUNTANT, reason_required=True, operation=REJECT_MANDAT),
+    T(S.MANDATEE, S.SERVICE_FAIT, RECIPIENT, reason_required=True, operation=REJECT_MANDAT),
+    T(
+        S.MISE_A_DISPOSITION_COMPTABLE,
+        S.SERVICE_FAIT,
+        PUBLIC_ACCOUNTANT,
+        reason_required=True,
+        operation=REJECT_MANDAT,
+    ),
+    T(
+        S.MISE_A_DISPOSITION_COMPTABLE,
+        S.SERVICE_FAIT,
+        RECIPIENT,
+        reason_required=True,
+        operation=REJECT_MANDAT,
+    ),
     # A suspended invoice the supplier never completes may end up rejected.
     T(S.SUSPENDUE, S.REJETEE, RECIPIENT, reason_required=True),
     # The supplier's answers.
@@ -165,9 +194,33 @@ def declared(source: str, target: str, role: str) -> Transition | None:
     return _TABLE.get((source, target, role))
 
 
+def interruption_refusal(invoice: Invoice) -> str | None:
+    """Why the payment délai of this invoice can no longer be interrupted (suspended), or None.
+
+    Code de la commande publique, R. 2192-27: the délai may be interrupted only once, and, for a buyer with a
+    public accountant, only before the expense is ordered (the mandat). A completed invoice was suspended.
+    """
+    rule = _("(Code de la commande publique, art. R. 2192-27)")
+    if invoice.clock_interrupted_at is not None or invoice.status == S.COMPLETEE:
+        when = invoice.clock_interrupted_at
+        on = formats.date_format(timezone.localtime(when), "SHORT_DATE_FORMAT") if when else "—"
+        return _(
+            "le délai de paiement a déjà été interrompu (le %(on)s) : il ne peut l'être qu'une seule fois "
+            "%(rule)s. Rejetez la facture ou traitez-la sans la suspendre."
+        ) % {"on": on, "rule": rule}
+    if invoice.status == S.SERVICE_FAIT and invoice.events.filter(to_status=S.MANDATEE).exists():
+        return _(
+            "la dépense a déjà été mandatée : le délai de paiement ne peut plus être interrompu, "
+            "l'interruption n'est possible qu'une seule fois, avant le mandatement %(rule)s."
+        ) % {"rule": rule}
+    return None
+
+
 def _offered(transition: Transition, invoice: Invoice) -> bool:
-    """Whether the recipient's parameters let this declared transition be used on this invoice."""
-    return not transition.needs_payment_management or invoice.recipient.gestion_mise_en_paiement
+    """Whether the recipient's parameters and the invoice's past let this declared transition be used."""
+    if transition.needs_payment_management and not reports_payment(invoice):
+        return False
+    return transition.target != S.SUSPENDUE or interruption_refusal(invoice) is None
 
 
 def allowed_transitions(invoice: Invoice, roles) -> list[Transition]:
@@ -205,7 +258,13 @@ class IllegalTransition(LifecycleError):
         self.allowed = list(dict.fromkeys(t.target for t in allowed))
         current, wanted = _quoted(invoice.status), _quoted(target)
         dedicated = [t for t in allowed if t.target == target and t.operation != SET_STATUS]
-        if dedicated:
+        refusal = interruption_refusal(invoice) if target == S.SUSPENDUE else None
+        if refusal:
+            message = _("La facture est au statut %(current)s : %(why)s") % {
+                "current": current,
+                "why": refusal,
+            }
+        elif dedicated:
             message = _(
                 "La facture est au statut %(current)s : le statut %(target)s s'obtient par l'action dédiée "
                 "(%(action)s), pas par un simple changement de statut."
@@ -265,6 +324,7 @@ def _operation_label(operation: str) -> str:
         RECYCLE: _("corriger l'acheminement et renvoyer la facture"),
         COMPLETE: _("ajouter les pièces demandées et renvoyer la facture"),
         DELIVER: _("mise à disposition par la plateforme après le dépôt"),
+        REJECT_MANDAT: _("rejeter le mandat, avec son motif"),
     }.get(operation, operation)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from invoices.lifecycle import views
+from invoices.lifecycle import views, views_payment
 
 
 class _ListFormat:
@@ -36,4 +36,12 @@ urlpatterns = [
     path("<uuid:uuid>/completer/", views.invoice_complete, name="invoice_complete"),
     path("<uuid:uuid>/accuser-reception/", views.invoice_acknowledge, name="invoice_acknowledge"),
     path("<uuid:uuid>/historique.<historyfmt:fmt>", views.invoice_history_export, name="invoice_history"),
+    path("<uuid:uuid>/rejeter-mandat/", views_payment.invoice_reject_mandat, name="invoice_reject_mandat"),
+    path("comptable/", views_payment.accountant_workspace, name="accountant"),
+    path("retards/<uuid:structure_uuid>/", views_payment.late_payment_report, name="late_payments"),
+    path(
+        "retards/<uuid:structure_uuid>/export.<listfmt:fmt>",
+        views_payment.late_payment_export,
+        name="late_payments_export",
+    ),
 ]

@@ -27,7 +27,9 @@ from accounts.twofactor import require_recent_otp
 from invoices import lifecycle
 from invoices.lifecycle import (
     COMPLETE,
+    PUBLIC_ACCOUNTANT,
     RECYCLE,
+    REJECT_MANDAT,
     SET_STATUS,
     LifecycleError,
     RoutingRefused,
@@ -44,7 +46,13 @@ from invoices.lifecycle.filters import (
     SentInvoiceFilter,
     sort_param,
 )
-from invoices.lifecycle.forms import BulkStatusForm, CompleteForm, RecycleForm, StatusChangeForm
+from invoices.lifecycle.forms import (
+    BulkStatusForm,
+    CompleteForm,
+    MandatRejectionForm,
+    RecycleForm,
+    StatusChangeForm,
+)
 from invoices.lifecycle.queries import (
     DEPOSIT,
     RECIPIENT,
@@ -113,7 +121,8 @@ def _list(request, direction: str):
         (value, label, counts.get(value, 0), _query(request, status=value, cursor=None))
         for value, label in InvoiceStatus.choices
     ]
-    rows = [(invoice, lifecycle.payment_clock(invoice)) for invoice in page.items]
+    rows = lifecycle.payment_clocks(page.items)
+    sent = direction == "sent"
     context = {
         "direction": direction,
         "filterset": filterset,
@@ -220,7 +229,7 @@ def _detail(request, invoice: Invoice, *, bound=None, status: int = 200):
     transitions = lifecycle.allowed_transitions(invoice, roles)
     initial = {"version": invoice.version}
     status_forms = []
-    recycle_form = complete_form = None
+    recycle_form = complete_form = reject_mandat_form = None
     for transition in transitions:
         if transition.operation == SET_STATUS:
             form = bound if bound is not None and getattr(bound, "transition", None) == transition else None
@@ -240,6 +249,10 @@ def _detail(request, invoice: Invoice, *, bound=None, status: int = 200):
             )
         elif transition.operation == COMPLETE:
             complete_form = bound if isinstance(bound, CompleteForm) else CompleteForm(initial=initial)
+        elif transition.operation == REJECT_MANDAT and reject_mandat_form is None:
+            reject_mandat_form = (
+                bound if isinstance(bound, MandatRejectionForm) else MandatRejectionForm(initial=initial)
+            )
     events = list(invoice.events.select_related("actor").order_by("at", "id"))
     for event in events:
         event.code = lifecycle.lifecycle_code(event.to_status)
@@ -251,11 +264,13 @@ def _detail(request, invoice: Invoice, *, bound=None, status: int = 200):
         "roles": roles,
         "is_recipient": RECIPIENT in roles,
         "is_supplier": SUPPLIER in roles,
+        "is_public_accountant": PUBLIC_ACCOUNTANT in roles,
         "status_label": InvoiceStatus(invoice.status).label,
         "code": lifecycle.lifecycle_code(invoice.status),
         "clock": lifecycle.payment_clock(invoice),
-        "deadline_days": lifecycle.PAYMENT_DEADLINE_DAYS,
+        "deadline_days": invoice.recipient.payment_deadline_days,
         "status_forms": status_forms,
+        "reject_mandat_form": reject_mandat_form,
         "recycle_form": recycle_form,
         "complete_form": complete_form,
         "can_acknowledge": SUPPLIER in roles
@@ -319,6 +334,7 @@ def invoice_status(request, uuid):
             comment=form.cleaned_data.get("comment", ""),
             expected_version=form.cleaned_data["version"],
             mandat=form.mandat(),
+            service_done_on=form.service_done_on(),
         )
     except VersionConflict as error:
         # Show the invoice as it is now, with the conflict explained: nothing was saved.

@@ -22,6 +22,8 @@ from invoices.models import PesExport
 from invoices.pes import export as pes_export
 from invoices.pes import report as pes_report
 from invoices.pes import scope as pes_scope
+from invoices.pes.acknowledgements import acknowledgements_of
+from invoices.pes.api_acknowledgements import acknowledgement_data
 
 TAGS = ["pes-exports"]
 
@@ -82,6 +84,7 @@ class PesExportSerializer(serializers.Serializer):
     report = serializers.SerializerMethodField()
     pj_list = serializers.ListField(child=serializers.DictField())
     pj_list_csv_url = serializers.SerializerMethodField()
+    acknowledgements = serializers.SerializerMethodField(help_text="Les acquittements Hélios importés.")
 
     def get_structure(self, export) -> dict:
         s = export.structure
@@ -107,9 +110,14 @@ class PesExportSerializer(serializers.Serializer):
                 "size": f.size,
                 "sha256": f.sha256,
                 "url": self._url("api-pes-export-file-n", export, n=n),
+                "helios_status": f.helios_status,
+                "acknowledged_at": f.acknowledged_at.isoformat() if f.acknowledged_at else None,
             }
             for n, f in enumerate(files, start=1)
         ]
+
+    def get_acknowledgements(self, export) -> list[dict]:
+        return [acknowledgement_data(a) for a in acknowledgements_of(export)]
 
     def get_report(self, export) -> dict:
         report = export.report
@@ -185,7 +193,7 @@ class PesExportDetailView(APIView):
         responses=PesExportSerializer,
     )
     def get(self, request, export):
-        export = pes_scope.get_export_for_user(request.user, export)
+        export = pes_scope.get_export_for_user(request.user, export, read=True)
         return Response(PesExportSerializer(export, context={"request": request}).data)
 
 
@@ -197,7 +205,7 @@ def _check_fresh_second_factor(request) -> None:
 
 
 def _send_file(request, export_uuid, n) -> FileResponse:
-    export = pes_scope.get_export_for_user(request.user, export_uuid)
+    export = pes_scope.get_export_for_user(request.user, export_uuid, read=True)
     pes_file = pes_scope.get_pes_file(export, n)
     _check_fresh_second_factor(request)
     pes_report.record_download(pes_file, actor=request.user, request=request._request, channel="api")

@@ -1,9 +1,23 @@
-"""What goes into a PES file for one invoice: its pièces justificatives, built from the stored originals."""
+"""What goes into a PES file for one invoice: its pièces justificatives, built from the stored originals.
+
+Each document carries the invoice's revision (a new IdUnique once a mandat or a file was rejected), the
+attachments their own names (`_PJ<n>`), and a credit note the codes of the expense side for an avoir
+(`invoices.pes.core.credit_note`): TypePJ 003, RefCompta TypeObjet 02 (annulation/réduction mandat).
+"""
 
 from collections.abc import Iterator
 
+from django.utils import timezone
+
+from invoices.lifecycle.clock import is_credit_note
 from invoices.models import Invoice
 from invoices.pes import core as pes
+from invoices.pes.core.credit_note import (
+    CREDIT_NOTE_TYPE_PJ,
+    LEFT_OUT_PREVIOUS_EXERCICE,
+    reduces_closed_exercice,
+    type_objet,
+)
 from invoices.pes.scope import TYPE_PJ_INVOICE, XML_FORMATS
 
 
@@ -17,11 +31,43 @@ def invoice_of_key(key: str) -> str:
 
 
 def _ref_compta(invoice: Invoice) -> pes.RefCompta:
-    return pes.RefCompta(
-        exercice=invoice.mandat_exercice,
-        id_pce=invoice.mandat_numero.strip(),
-        id_ligne=invoice.mandat_ligne.strip(),
+    """The RefCompta naming the invoice's mandat (the latest: a rejected one was replaced)."""
+    return pes.mandat_ref_compta(
+        invoice.mandat_exercice,
+        invoice.mandat_numero,
+        invoice.mandat_ligne,
+        type_bordereau=type_objet(is_credit_note(invoice)),
     )
+
+
+def reduced_mandat_exercice(credit_note: Invoice) -> int | None:
+    """The exercice of the mandat of the invoice a credit note corrects (BT-25), when Chorale knows it."""
+    number = str((credit_note.data or {}).get("preceding_invoice") or "").strip()
+    if not number:
+        return None
+    corrected = (
+        Invoice.objects.filter(supplier_id=credit_note.supplier_id, recipient_id=credit_note.recipient_id)
+        .filter(number=number, mandat_exercice__isnull=False)
+        .order_by("-year")
+        .values_list("mandat_exercice", flat=True)
+        .first()
+    )
+    return corrected
+
+
+def left_out_reason(invoice: Invoice) -> tuple[str, str] | None:
+    """(fr, en) why the invoice cannot travel on the expense side, or None.
+
+    A credit note reducing a mandat of a closed exercice takes a revenue titre, not an annulation/réduction
+    mandat (`credit_note.LEFT_OUT_PREVIOUS_EXERCICE`).
+    """
+    if not is_credit_note(invoice):
+        return None
+    reduced = reduced_mandat_exercice(invoice)
+    exercice = invoice.mandat_exercice or timezone.localdate().year
+    if reduced is not None and reduces_closed_exercice(reduced, exercice):
+        return LEFT_OUT_PREVIOUS_EXERCICE
+    return None
 
 
 def _opener(stored_file):
@@ -66,8 +112,9 @@ def pj_documents(invoice: Invoice, *, with_ref_compta: bool, attachments=None) -
         "invoice_number": invoice.number,
         "year": invoice.year,
         "supplier_name": invoice.seller_name or invoice.supplier.name,
-        "type_pj": TYPE_PJ_INVOICE,
+        "type_pj": CREDIT_NOTE_TYPE_PJ if is_credit_note(invoice) else TYPE_PJ_INVOICE,
         "ref_compta": ref,
+        "revision": invoice.revision,
     }
     original = invoice.original
     supplier = common["supplier_name"]
@@ -102,9 +149,10 @@ def pj_documents(invoice: Invoice, *, with_ref_compta: bool, attachments=None) -
         )
     if attachments is None:
         attachments = invoice.attachments.select_related("stored_file").order_by("pk")
-    for attachment in attachments:
+    for index, attachment in enumerate(attachments, start=1):
         stored = attachment.stored_file
         yield pes.PjDocument(
+            attachment_index=index,
             key=document_key(invoice, f"pj/{stored.uuid}"),
             open=_opener(stored),
             extension=_extension(stored.original_name, "bin"),

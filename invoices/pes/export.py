@@ -30,7 +30,7 @@ from invoices.models import (
     PesFile,
 )
 from invoices.pes import core as pes
-from invoices.pes.documents import invoice_of_key, pj_documents, renderer
+from invoices.pes.documents import invoice_of_key, left_out_reason, pj_documents, renderer
 from invoices.pes.report import summaries
 from invoices.pes.scope import (
     SHAPES,
@@ -159,6 +159,9 @@ class _Run:
         self.pks = pks
         self.with_ref_compta = with_ref_compta
         self.pk_of: dict[str, int] = {}
+        self.revision_of: dict[str, int] = {}
+        self.left_out: dict[str, dict] = {}
+        """Invoices that cannot go on the expense side at all (a credit note of a closed exercice)."""
         self.xml_formats = 0
 
     def documents(self) -> Iterator[pes.PjDocument]:
@@ -172,7 +175,20 @@ class _Run:
             invoices = Invoice.objects.filter(pk__in=batch).select_related("supplier", "original")
             position = {pk: n for n, pk in enumerate(batch)}
             for invoice in sorted(invoices, key=lambda i: position[i.pk]):
-                self.pk_of[str(invoice.uuid)] = invoice.pk
+                key = str(invoice.uuid)
+                reason = left_out_reason(invoice)
+                if reason is not None:
+                    fr, en = reason
+                    self.left_out[key] = _line(
+                        "error",
+                        "left_out_previous_exercice",
+                        f"Facture {invoice.number} : {fr}",
+                        f"Invoice {invoice.number}: {en}",
+                        key,
+                    )
+                    continue
+                self.pk_of[key] = invoice.pk
+                self.revision_of[key] = invoice.revision
                 self.xml_formats += invoice.format in XML_FORMATS
                 yield from pj_documents(
                     invoice, with_ref_compta=self.with_ref_compta, attachments=attachments.get(invoice.pk, [])
@@ -233,8 +249,10 @@ def _record(structure, actor, shape, run: _Run, exported_before, reason, report,
                 "The readable PDF of CII/UBL invoices is not available: only the original XML is attached.",
             )
         )
+    lines += list(run.left_out.values())
     left_out = [key for key in run.pk_of if key not in done]
     left_out_rows = summaries(Invoice.objects.filter(uuid__in=left_out[:100]), exported_before)
+    set_aside = summaries(Invoice.objects.filter(uuid__in=list(run.left_out)[:100]), exported_before)
     for row in left_out_rows:
         lines.append(
             _line(
@@ -246,6 +264,7 @@ def _record(structure, actor, shape, run: _Run, exported_before, reason, report,
                 row["id"],
             )
         )
+    left_out_rows += set_aside
     if not done:
         raise NothingToExport(
             _("Aucune facture n'a pu être écrite dans le fichier PES."),
@@ -283,6 +302,7 @@ def _record(structure, actor, shape, run: _Run, exported_before, reason, report,
                     id_unique=pj.id_unique,
                     nom_pj=pj.nom_pj,
                     reason=reason if pk in exported_before else "",
+                    revision=run.revision_of[key],
                 )
             )
             if len(items) >= BATCH:

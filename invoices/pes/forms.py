@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import access
 from accounts.models import Service, Structure
 from invoices.models import Invoice, InvoiceStatus, PesExport
+from invoices.pes import core as pes_core
 from invoices.pes import scope as pes_scope
 
 
@@ -148,3 +149,21 @@ class SigningCertificateForm(forms.Form):
                 _("Un certificat PKCS#12 pèse quelques kilo-octets : fichier refusé.")
             )
         return upload.read()
+
+
+class AcknowledgementUploadForm(forms.Form):
+    """An acknowledgement file (PES_ACQUIT) Hélios returned; read and checked by the import operation."""
+
+    file = forms.FileField(
+        label=_("Acquittement Hélios (PES_ACQUIT, XML)"),
+        help_text=_("Le fichier est rapproché de l'export qu'il acquitte par son NomFic."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > pes_core.ACQUIT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("Fichier trop volumineux pour un acquittement PES (%(size)d octets, limite %(limit)d).")
+                % {"size": upload.size, "limit": pes_core.ACQUIT_MAX_BYTES}
+            )
+        return upload.read(pes_core.ACQUIT_MAX_BYTES + 1)

@@ -14,7 +14,7 @@ from invoices.models import (
 )
 from invoices.pes import core as pes
 from invoices.pes.core.naming import unique_name
-from invoices.pes.documents import pj_documents
+from invoices.pes.documents import left_out_reason, pj_documents
 
 
 def summaries(invoices: QuerySet[Invoice], reexported_pks=frozenset()) -> list[dict]:
@@ -116,23 +116,29 @@ def preview(structure: Structure, selected: list[Invoice], *, shape: str) -> dic
     total = 0
     for invoice in selected:
         docs = []
-        for doc in pj_documents(invoice, with_ref_compta=shape == PesExport.Shape.REF_COMPTA):
+        left_out = left_out_reason(invoice)
+        documents = (
+            [] if left_out else pj_documents(invoice, with_ref_compta=shape == PesExport.Shape.REF_COMPTA)
+        )
+        for doc in documents:
             try:
-                name = pes.pj_name(doc.invoice_number, doc.year, doc.supplier_name, doc.extension)
-                name = unique_name(name, taken)
+                name = unique_name(pes.document_name(doc), taken)
             except ValueError:
                 name = ""
             docs.append(
                 {
                     "nom_pj": name,
-                    "id_unique": pes.id_unique(structure.identifier, doc.key),
+                    "id_unique": pes.id_unique(structure.identifier, doc.key, revision=doc.revision),
+                    "revision": doc.revision,
+                    "type_pj": doc.type_pj,
+                    "type_objet": doc.ref_compta.type_bordereau if doc.ref_compta else "",
                     "mime_type": doc.mime_type,
                     "size": doc.size,
                     "rendered": doc.size is None,
                 }
             )
             total += doc.size or 0
-        rows.append({"invoice": invoice, "documents": docs})
+        rows.append({"invoice": invoice, "documents": docs, "left_out": left_out[0] if left_out else ""})
     return {
         "rows": rows,
         "invoices": len(selected),

@@ -100,6 +100,30 @@ def export_memberships(user) -> QuerySet[Membership]:
     return memberships.filter(structure__kind=Structure.Kind.PUBLIC)
 
 
+def reader_memberships(user) -> QuerySet[Membership]:
+    """Who may read a structure's exports and acknowledgements: its exporters and its public accountant."""
+    accountant = access.memberships_with_right(user, access.PUBLIC_ACCOUNTANT)
+    return (export_memberships(user) | accountant).distinct()
+
+
+def readable_structures(user) -> QuerySet[Structure]:
+    return Structure.objects.filter(pk__in=reader_memberships(user).values("structure")).order_by("name")
+
+
+def get_structure_for_reader(user, key) -> Structure:
+    """The public structure (by UUID) whose exports the user may read, else 404."""
+    try:
+        wanted = uuid_lib.UUID(str(key))
+    except ValueError:
+        raise Http404("No such structure") from None
+    membership = reader_memberships(user).filter(structure__uuid=wanted).first()
+    if membership is None:
+        raise Http404("No such structure")
+    structure = membership.structure
+    structure.membership_of_user = membership
+    return structure
+
+
 def exportable_structures(user) -> QuerySet[Structure]:
     return Structure.objects.filter(pk__in=export_memberships(user).values("structure")).order_by("name")
 
@@ -125,7 +149,7 @@ def _membership(user, structure: Structure) -> Membership | None:
     membership = getattr(structure, "membership_of_user", None)
     if membership is not None and membership.user_id == getattr(user, "pk", None):
         return membership
-    return export_memberships(user).filter(structure=structure).first()
+    return reader_memberships(user).filter(structure=structure).first()
 
 
 def invoices_in_scope(structure: Structure, *, actor) -> QuerySet[Invoice]:
@@ -138,7 +162,8 @@ def invoices_in_scope(structure: Structure, *, actor) -> QuerySet[Invoice]:
 
 
 def _exported():
-    return Exists(PesExportItem.objects.filter(invoice=OuterRef("pk")))
+    """Sent at the invoice's current revision: a rejected mandat or Hélios file moves it to the next one."""
+    return Exists(PesExportItem.objects.filter(invoice=OuterRef("pk"), revision=OuterRef("revision")))
 
 
 def mandated() -> Q:
@@ -159,6 +184,15 @@ def exportable_invoices(
         invoices = invoices.exclude(mandated())
     invoices = _filtered(invoices, filters or ExportFilters())
     return invoices.select_related("supplier", "service", "original").order_by("issue_date", "number", "pk")
+
+
+def default_shape(structure: Structure, *, actor) -> str:
+    """The PJ list, unless only mandated invoices wait: then RefCompta, the shape that exports them."""
+    if exportable_invoices(structure, actor=actor, shape=PesExport.Shape.PJ_LIST).exists():
+        return PesExport.Shape.PJ_LIST
+    if exportable_invoices(structure, actor=actor, shape=PesExport.Shape.REF_COMPTA).exists():
+        return PesExport.Shape.REF_COMPTA
+    return PesExport.Shape.PJ_LIST
 
 
 def _filtered(invoices: QuerySet[Invoice], f: ExportFilters) -> QuerySet[Invoice]:
@@ -186,7 +220,7 @@ def _filtered(invoices: QuerySet[Invoice], f: ExportFilters) -> QuerySet[Invoice
 
 
 def is_exported(invoice: Invoice) -> bool:
-    return PesExportItem.objects.filter(invoice=invoice).exists()
+    return PesExportItem.objects.filter(invoice=invoice, revision=invoice.revision).exists()
 
 
 def structure_exports(structure: Structure, *, actor) -> QuerySet[PesExport]:
@@ -195,7 +229,8 @@ def structure_exports(structure: Structure, *, actor) -> QuerySet[PesExport]:
     membership = _membership(actor, structure)
     if membership is None:
         return PesExport.objects.none()
-    if not access.sees_all_services(membership):
+    accountant = access.membership_has_right(membership, access.PUBLIC_ACCOUNTANT)
+    if not accountant and not access.sees_all_services(membership):
         # A member limited to some services sees only exports made entirely of their services' invoices.
         outside = PesExportItem.objects.filter(export=OuterRef("pk")).exclude(
             invoice__service__in=access.visible_services(membership)
@@ -204,14 +239,18 @@ def structure_exports(structure: Structure, *, actor) -> QuerySet[PesExport]:
     return exports.select_related("created_by").prefetch_related("files").order_by("-created_at", "-pk")
 
 
-def get_export_for_user(user, export_uuid) -> PesExport:
-    """The export with this public id if the user may export for its structure and services, else 404."""
+def get_export_for_user(user, export_uuid, *, read: bool = False) -> PesExport:
+    """The export with this public id if the user may export for its structure and services, else 404.
+
+    `read`: reading only (the page, the files, the acknowledgements), which the public accountant may too.
+    """
     try:
         key = uuid_lib.UUID(str(export_uuid))
     except ValueError:
         raise Http404("No such export") from None
     export = PesExport.objects.select_related("structure", "created_by").filter(uuid=key).first()
-    if export is None or not export_memberships(user).filter(structure=export.structure).exists():
+    allowed = reader_memberships(user) if read else export_memberships(user)
+    if export is None or not allowed.filter(structure=export.structure).exists():
         raise Http404("No such export")
     if not structure_exports(export.structure, actor=user).filter(pk=export.pk).exists():
         raise Http404("No such export")

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Structure
@@ -96,9 +96,11 @@ def check_shape(pks: list[int], shape: str) -> None:
 
 
 def previously_exported(pks: list[int]) -> set[int]:
+    """Those already sent at their current revision (a new revision goes without a re-export reason)."""
     before = set()
     for batch in batches(pks):
-        before.update(PesExportItem.objects.filter(invoice_id__in=batch).values_list("invoice_id", flat=True))
+        sent = PesExportItem.objects.filter(invoice_id__in=batch, revision=F("invoice__revision"))
+        before.update(sent.values_list("invoice_id", flat=True))
     return before
 
 

@@ -2,11 +2,17 @@
 
 from django.urls import path
 
-from invoices.pes import views
+from invoices.pes import views, views_acknowledgements
 
 urlpatterns = [
     path("", views.pes_home, name="pes_home"),
     path("structures/<uuid:structure>/", views.pes_structure, name="pes_structure"),
+    path(
+        "structures/<uuid:structure>/exports/",
+        views_acknowledgements.structure_exports_readonly,
+        name="pes_exports_readonly",
+    ),
+    path("acquittements/", views_acknowledgements.acknowledgement_upload, name="pes_acknowledgement_upload"),
     path("structures/<uuid:structure>/apercu/", views.pes_preview, name="pes_preview"),
     path("structures/<uuid:structure>/exporter/", views.pes_run, name="pes_run"),
     path("exports/<uuid:export>/", views.pes_export_detail, name="pes_export"),

@@ -21,6 +21,7 @@ from invoices.pes import report as pes_report
 from invoices.pes import scope as pes_scope
 from invoices.pes import selection as pes_selection
 from invoices.pes import signing as pes_signing
+from invoices.pes.acknowledgements import acknowledgements_of
 from invoices.pes.forms import ExportFilterForm, ExportSelectionForm, ReexportForm, SigningCertificateForm
 
 LIST_LIMIT = 500
@@ -31,15 +32,21 @@ LIST_LIMIT = 500
 def pes_home(request):
     """The structures the user may export for; straight to the structure when there is only one."""
     structures = list(pes_scope.exportable_structures(request.user))
-    if len(structures) == 1:
+    readable = [s for s in pes_scope.readable_structures(request.user) if s not in structures]
+    if len(structures) == 1 and not readable:
         return redirect("invoices:pes_structure", structure=structures[0].uuid)
-    return render(request, "invoices/pes/home.html", {"structures": structures})
+    return render(request, "invoices/pes/home.html", {"structures": structures, "readable": readable})
 
 
 def _structure_context(request, structure):
     membership = structure.membership_of_user
-    filter_form = ExportFilterForm(request.GET or None, membership=membership)
-    shape = filter_form.shape_value()
+    if request.GET:
+        filter_form = ExportFilterForm(request.GET, membership=membership)
+        shape = filter_form.shape_value()
+    else:
+        # Open on the shape that holds what the user can export (mandated invoices go with RefCompta).
+        shape = pes_scope.default_shape(structure, actor=request.user)
+        filter_form = ExportFilterForm(None, membership=membership, initial={"shape": shape})
     invoices = pes_scope.exportable_invoices(
         structure, actor=request.user, filters=filter_form.filters(), shape=shape
     )
@@ -143,6 +150,7 @@ def pes_run(request, structure):
 
 def _detail_context(request, export, reexport_form=None):
     files = list(export.files.order_by("nom_fic", "pk"))
+    can_export = pes_scope.export_memberships(request.user).filter(structure=export.structure).exists()
     return {
         "export": export,
         "structure": export.structure,
@@ -150,7 +158,11 @@ def _detail_context(request, export, reexport_form=None):
         "invoices": pes_report.export_invoice_rows(export),
         "left_out": export.report.get("left_out", []),
         "lines": pes_report.report_lines(export, get_language()),
-        "reexport_form": reexport_form or ReexportForm(export=export, user=request.user),
+        "can_export": can_export,
+        "reexport_form": (reexport_form or ReexportForm(export=export, user=request.user))
+        if can_export
+        else None,
+        "acknowledgements": acknowledgements_of(export),
     }
 
 
@@ -158,7 +170,7 @@ def _detail_context(request, export, reexport_form=None):
 @require_GET
 def pes_export_detail(request, export):
     """One past export: who, when, which invoices, its files (name, size, SHA-256) and its report."""
-    export = pes_scope.get_export_for_user(request.user, export)
+    export = pes_scope.get_export_for_user(request.user, export, read=True)
     return render(request, "invoices/pes/export.html", _detail_context(request, export))
 
 
@@ -189,7 +201,7 @@ def pes_reexport(request, export):
 @require_GET
 def pes_file_download(request, export, n):
     # Access first (404 to outsiders), then the fresh second factor: an outsider never reaches the 2FA prompt.
-    export = pes_scope.get_export_for_user(request.user, export)
+    export = pes_scope.get_export_for_user(request.user, export, read=True)
     pes_file = pes_scope.get_pes_file(export, n)
 
     @require_recent_otp

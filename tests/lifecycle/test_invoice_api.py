@@ -122,7 +122,12 @@ def test_a_status_change_through_the_api(w, api):
     assert illegal.status_code == 409
     assert illegal.json()["error"] == "illegal_transition"
     assert illegal.json()["status"] == "mandatee"
-    assert illegal.json()["allowed"] == ["mise_a_disposition_comptable", "comptabilisee", "mise_en_paiement"]
+    assert illegal.json()["allowed"] == [
+        "mise_a_disposition_comptable",
+        "comptabilisee",
+        "mise_en_paiement",
+        "service_fait",
+    ]
     stale = _post(api, url, {"status": "comptabilisee", "version": invoice.version})
     assert stale.status_code == 409 and stale.json()["error"] == "conflict"
 

@@ -7,16 +7,38 @@ from django.db import transaction
 from django.utils import translation
 
 from invoices import lifecycle
-from invoices.lifecycle import RECIPIENT, ROLES, SUPPLIER, SYSTEM, TRANSITIONS, LifecycleError, reasons
+from invoices.lifecycle import (
+    PUBLIC_ACCOUNTANT,
+    RECIPIENT,
+    ROLES,
+    SUPPLIER,
+    SYSTEM,
+    TRANSITIONS,
+    LifecycleError,
+    reasons,
+)
 from invoices.models import InvoiceEvent, InvoiceStatus
 from tests.factories import StructureFactory
-from tests.factories_lifecycle import accountant_of, invoice_in, pdf_upload, public_structure, valid_siret
+from tests.factories_lifecycle import (
+    accountant_of,
+    comptable_of,
+    invoice_in,
+    pdf_upload,
+    public_structure,
+    valid_siret,
+)
 
 STATUSES = list(InvoiceStatus.values)
 
 
 def test_the_table_names_only_known_statuses_roles_and_operations():
-    operations = {lifecycle.SET_STATUS, lifecycle.DELIVER, lifecycle.RECYCLE, lifecycle.COMPLETE}
+    operations = {
+        lifecycle.SET_STATUS,
+        lifecycle.DELIVER,
+        lifecycle.RECYCLE,
+        lifecycle.COMPLETE,
+        lifecycle.REJECT_MANDAT,
+    }
     for t in TRANSITIONS:
         assert t.source in STATUSES and t.target in STATUSES and t.role in ROLES and t.operation in operations
     assert len({(t.source, t.target, t.role) for t in TRANSITIONS}) == len(TRANSITIONS), (
@@ -72,6 +94,7 @@ def cast(db):
         "supplier_structure": supplier,
         RECIPIENT: accountant_of(recipient),
         SUPPLIER: supplier.principal_manager,
+        PUBLIC_ACCOUNTANT: comptable_of(recipient),
         SYSTEM: None,
     }
 
@@ -97,6 +120,8 @@ def _attempt(invoice, target, role, cast):
         )
     if operation == lifecycle.COMPLETE:
         return lifecycle.complete_invoice(invoice, actor=actor, attachments=[pdf_upload()])
+    if operation == lifecycle.REJECT_MANDAT:
+        return lifecycle.reject_mandat(invoice, actor=actor, reason="MANDAT_IMPUTATION")
     return lifecycle.set_status(invoice, target, actor=actor, **_valid_arguments(target))
 
 
