@@ -25,7 +25,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import access
-from invoices.formats import validate_document
 from invoices.formats.findings import Finding
 from invoices.formats.model import ExtractedInvoice, ValidationResult
 from invoices.models import Deposit, DepositDocument, Invoice, InvoiceAttachment, StoredFile
@@ -50,6 +49,7 @@ from invoices.validation import (
     promote_ctc,
     validation_config,
 )
+from invoices.validation_pool import validate_bounded
 
 log = logging.getLogger(__name__)
 
@@ -323,7 +323,7 @@ def _basename(name: str) -> str:
 def _validate(document: Document, config, form: dict | None, context: RoutingContext) -> None:
     """Every validation layer on one invoice file, then the routing rules on what it says."""
     try:
-        result = validate_document(document.data, filename=document.name, config=config, allow_plain_pdf=True)
+        result = validate_bounded(document.data, filename=document.name, config=config, allow_plain_pdf=True)
     except Exception:  # a reader bug must refuse one file with a message, never fail the whole deposit
         log.exception("validation crashed on deposit file %s", document.name)
         failed = deposit_finding("CHORALE-VALIDATION-FAILED", document.name, name=document.name)
