@@ -287,6 +287,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 CHORALE_CEN_CII_XSLT = env.str(
     "CHORALE_CEN_CII_XSLT", default=str(BASE_DIR / ".artefacts" / "EN16931-CII-validation.xslt")
 )
+# Every document is validated in a worker process of a bounded pool (invoices/formats/pool.py): a document
+# past the wall-clock or resident-memory limit is refused and its worker replaced. Each worker holds the
+# compiled stylesheets (~450 MB); a request waits at most CHORALE_VALIDATION_WAIT seconds for a free worker.
+CHORALE_VALIDATION_TIMEOUT = env.float("CHORALE_VALIDATION_TIMEOUT", default=30.0)
+CHORALE_VALIDATION_MEMORY_MB = env.int("CHORALE_VALIDATION_MEMORY_MB", default=1024)
+CHORALE_VALIDATION_WORKERS = env.int("CHORALE_VALIDATION_WORKERS", default=2)
+CHORALE_VALIDATION_WAIT = env.float("CHORALE_VALIDATION_WAIT", default=60.0)
 # PES V2: the DGFiP schema folder (holding PES_V2/Rev0/PES_Aller.xsd); every file written is checked when set.
 CHORALE_PES_XSD_DIR = env.str("CHORALE_PES_XSD_DIR", default="")
 # Invoices and their originals are accounting vouchers kept ten years (Code de commerce, L. 123-22).

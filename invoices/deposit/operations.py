@@ -42,7 +42,7 @@ from invoices.deposit.validation import (
     read_bounded,
     validation_config,
 )
-from invoices.formats import validate_document
+from invoices.deposit.validation_pool import validate_bounded
 from invoices.formats.extract import single_line
 from invoices.formats.findings import Finding
 from invoices.formats.model import ExtractedInvoice, ValidationResult
@@ -250,7 +250,7 @@ def _basename(name: str) -> str:
 def _validate(document: Document, config, form: dict | None, context: RoutingContext) -> None:
     """Every validation layer on one invoice file, then the routing rules on what it says."""
     try:
-        result = validate_document(document.data, filename=document.name, config=config, allow_plain_pdf=True)
+        result = validate_bounded(document.data, filename=document.name, config=config, allow_plain_pdf=True)
     except Exception:  # a reader bug must refuse one file with a message, never fail the whole deposit
         log.exception("validation crashed on deposit file %s", document.name)
         failed = deposit_finding("CHORALE-VALIDATION-FAILED", document.name, name=document.name)

@@ -125,6 +125,19 @@ MESSAGES = {
         "Certaines données de la facture n'ont pas pu être lues : {detail}",
         "Some invoice data could not be read: {detail}",
     ),
+    "CHORALE-VALIDATION-LIMIT": (
+        "Le contrôle de ce document a dépassé {limite} : il a été interrompu et le document est refusé. "
+        "Une facture ordinaire se contrôle en moins d'une seconde ; vérifiez le fichier produit par votre "
+        "logiciel.",
+        "Checking this document exceeded {limit}: it was stopped and the document is refused. An ordinary "
+        "invoice is checked in under a second; check the file your software produced.",
+    ),
+    "CHORALE-VALIDATION-BUSY": (
+        "Le service de contrôle des factures est saturé (aucun contrôleur libéré en {seconds} s) : le "
+        "document n'a pas été contrôlé. Déposez-le de nouveau dans quelques minutes.",
+        "The invoice checking service is saturated (no checker freed up within {seconds} s): the document "
+        "was not checked. Deposit it again in a few minutes.",
+    ),
 }
 
 
