@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("invoices.deposit.api")),
+    path("", include("invoices.deposit.api_flows")),
     path("", include("invoices.lifecycle.api")),
     path("", include("invoices.pes.api")),
 ]

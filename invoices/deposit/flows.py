@@ -1,0 +1,399 @@
+"""Asynchronous deposits (Chorus Pro's *flux*): the upload is kept at once, workers check its invoices.
+
+`start_flow` keeps the uploaded files byte-for-byte and records the deposit `en_cours`; the caller answers at
+once. Workers then run the synchronous deposit's own steps (`invoices.deposit.operations`), spread over tasks:
+`expand_flow` reads the files (ZIPs opened with the same limits) into one `FlowItem` per invoice file, and
+`run_flow_items` validates, routes and records a range of them; `finish_flow` writes the report, the same as a
+synchronous deposit's, once every file is done.
+
+Each file is claimed by a conditional update and recorded in one transaction that checks the claim is still
+the worker's own, with its invoice, its DepositDocument and its part of the report: a worker that dies loses
+only the file it held, which another worker takes over once the claim has expired
+(`CHORALE_FLOW_LEASE_SECONDS`); a file whose workers died `CHORALE_FLOW_MAX_ATTEMPTS` times is reported
+failed. No invoice is created twice.
+"""
+
+import logging
+import uuid as uuid_lib
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from invoices.deposit.operations import (
+    IDEMPOTENCY_KEY_MAX,
+    REPORT_VERSION,
+    DepositError,
+    Document,
+    _create_invoice,
+    _document_row,
+    _known_files,
+    _mark_already_deposited,
+    _read,
+    _read_files,
+    _validate,
+    assemble_report,
+    deposit_for_key,
+    finding_dict,
+    report_entry,
+)
+from invoices.deposit.routing import RoutingContext, check_duplicate
+from invoices.deposit.validation import Limits, deposit_finding, validation_config
+from invoices.formats.findings import Finding
+from invoices.models import Deposit, DepositDocument, DepositStatus, FlowItem, Invoice, StoredFile
+from invoices.storage import files_removed_on_failure, store_file
+
+log = logging.getLogger(__name__)
+
+
+def start_flow(
+    user, files, *, supplier=None, channel=Deposit.Channel.API, idempotency_key: str = ""
+) -> Deposit:
+    """Keep the uploaded files (one invoice, a ZIP, or several files) and record the deposit `en_cours`.
+
+    Nothing is read beyond the per-file limit nor validated here: the workers do it (`invoices.deposit.tasks`
+    is told by the caller, once this has committed). With an idempotency key this user already used, returns
+    that first deposit, with `replayed` set.
+    """
+    key = (idempotency_key or "").strip()
+    if len(key) > IDEMPOTENCY_KEY_MAX:
+        raise DepositError(
+            deposit_finding(
+                "CHORALE-IDEMPOTENCY-KEY", "Idempotency-Key", length=len(key), limit=IDEMPOTENCY_KEY_MAX
+            )
+        )
+    if key and (first := deposit_for_key(user, key)) is not None:
+        return first
+    limits = Limits.from_settings()
+    sources = [_read(upload, limits) for upload in files]
+    try:
+        with files_removed_on_failure(), transaction.atomic():
+            known = _known_files(sources)
+            for source in sources:
+                if source.data is not None:
+                    source.stored = store_file(
+                        source.data, name=source.name, user=user, sha256=source.sha256, known=known
+                    )
+            deposit = Deposit(
+                created_by=user,
+                supplier=supplier,
+                channel=channel,
+                idempotency_key=key,
+                status=DepositStatus.EN_COURS,
+                report={
+                    "version": REPORT_VERSION,
+                    "status": DepositStatus.EN_COURS,
+                    # The structure the user chose: routing must not take the one it later records for others.
+                    "chosen_supplier": supplier.pk if supplier else None,
+                    "sources": [_source(s) for s in sources],
+                },
+            )
+            deposit.save(force_insert=True)
+    except IntegrityError:
+        first = deposit_for_key(user, key) if key else None
+        if first is None:
+            raise
+        return first
+    deposit.replayed = False
+    log.info("flow %s started by user %s: %d file(s)", deposit.uuid, user.pk, len(sources))
+    return deposit
+
+
+def _source(document: Document) -> dict:
+    return {
+        "file": document.name,
+        "stored": document.stored.pk if document.stored else None,
+        "size": document.size if document.data is not None else None,
+        "sha256": document.sha256,
+        "findings": [finding_dict(f) for f in document.findings],
+    }
+
+
+def _findings(dicts: list[dict]) -> list[Finding]:
+    return [Finding(**d) for d in dicts]
+
+
+def _read_stored(stored: StoredFile) -> bytes:
+    with stored.file.open("rb") as handle:
+        return handle.read()
+
+
+def expand_flow(deposit_id: int) -> bool:
+    """Read the flow's files into one FlowItem per invoice file (once, whoever asks); False if not running.
+
+    The files unfit for validation (too large, misnamed, refused by the ZIP checks) are done at once, refused
+    with their findings, as the synchronous deposit refuses them.
+    """
+    deposit = Deposit.objects.select_related("created_by").filter(pk=deposit_id).first()
+    if deposit is None or deposit.status != DepositStatus.EN_COURS:
+        return False
+    if deposit.documents_total is not None:
+        return True
+    limits = Limits.from_settings()
+    documents = []
+    for source in deposit.report.get("sources", []):
+        if source["stored"] is None:
+            documents.append(Document(name=source["file"], findings=_findings(source["findings"])))
+            continue
+        data = _read_stored(StoredFile.objects.get(pk=source["stored"]))
+        documents += _read_files([ContentFile(data, name=source["file"])], limits, archives=True)
+    invoices = [d for d in documents if d.kind == "invoice"]
+    deposit_findings = [] if documents else [deposit_finding("CHORALE-DEPOSIT-EMPTY", "files")]
+    known = _known_files(documents)
+    _mark_already_deposited(deposit.created_by, documents, known)
+
+    with files_removed_on_failure(), transaction.atomic():
+        # The claim and the items commit together: a second worker expanding the same flow finds it taken.
+        if not Deposit.objects.filter(pk=deposit.pk, documents_total=None).update(
+            documents_total=len(invoices)
+        ):
+            return True
+        for document in documents:
+            if document.data is not None:
+                document.stored = store_file(
+                    document.data,
+                    name=document.name,
+                    user=deposit.created_by,
+                    sha256=document.sha256,
+                    known=known,
+                )
+        items = []
+        for position, document in enumerate(invoices):
+            item = FlowItem(
+                deposit=deposit,
+                position=position,
+                name=document.name,
+                container=document.container,
+                stored_file=document.stored,
+                findings=[finding_dict(f) for f in document.findings],
+                previous=document.previous,
+            )
+            if document.data is None or any(f.is_error for f in document.findings):
+                item.done, item.entry = True, report_entry(document)
+            items.append(item)
+        rows = [
+            _document_row(deposit, d) for d in documents if d.stored and (d.kind == "zip" or _refused_now(d))
+        ]
+        FlowItem.objects.bulk_create(items)
+        DepositDocument.objects.bulk_create(rows)
+        zip_findings = [f for d in documents if d.kind == "zip" for f in d.findings]
+        report = {
+            **deposit.report,
+            "findings": [finding_dict(f) for f in deposit_findings + zip_findings],
+            "archives": [
+                {"file": d.name, "size": d.size, "sha256": d.sha256} for d in documents if d.kind == "zip"
+            ],
+        }
+        Deposit.objects.filter(pk=deposit.pk).update(report=report)
+    log.info("flow %s: %d invoice file(s) to check", deposit.uuid, len(invoices))
+    return True
+
+
+def _refused_now(document: Document) -> bool:
+    return document.kind == "invoice" and any(f.is_error for f in document.findings)
+
+
+def pending_ranges(deposit_id: int, chunk: int | None = None) -> list[tuple[int, int]]:
+    """The [first, last) position ranges, `chunk` files each at most, that still hold a file to do."""
+    chunk = chunk or settings.CHORALE_FLOW_CHUNK
+    positions = FlowItem.objects.filter(deposit_id=deposit_id, done=False).values_list("position", flat=True)
+    starts = sorted({p - p % chunk for p in positions})
+    return [(start, start + chunk) for start in starts]
+
+
+@dataclass
+class ChunkRun:
+    processed: int = 0
+    wait: float = 0.0  # seconds until another worker's claim on one of the range's files expires
+
+
+def run_flow_items(deposit_id: int, first: int, last: int) -> ChunkRun:
+    """Check and record the flow's files at positions [first, last) not done yet, one claimed file at a time.
+
+    `wait` is set when another worker holds some of them: try again then (its claim may be a dead one).
+    """
+    run = ChunkRun()
+    deposit = Deposit.objects.select_related("created_by").filter(pk=deposit_id).first()
+    if deposit is None or deposit.status != DepositStatus.EN_COURS:
+        return run
+    chosen = deposit.report.get("chosen_supplier")
+    context = RoutingContext(deposit.created_by, supplier=deposit.supplier if chosen else None)
+    config = validation_config()
+    pending = (
+        FlowItem.objects.filter(deposit=deposit, done=False, position__gte=first, position__lt=last)
+        .select_related("stored_file")
+        .order_by("position")
+    )
+    for item in pending:
+        token = _claim(item)
+        if token is None:
+            until = (
+                FlowItem.objects.filter(pk=item.pk, done=False)
+                .values_list("claimed_until", flat=True)
+                .first()
+            )
+            if until is not None:
+                run.wait = max(run.wait, (until - timezone.now()).total_seconds())
+            continue
+        if item.attempts > settings.CHORALE_FLOW_MAX_ATTEMPTS:
+            _record(deposit, item, token, _failed(item))
+            continue
+        document = _document_of(item)
+        if document.data is not None:
+            _validate(document, config, None, context)
+        if document.routing is not None and not document.acceptable:
+            check_duplicate(document.result, document.routing)
+        _record(deposit, item, token, document)
+        run.processed += 1
+    return run
+
+
+def _claim(item: FlowItem) -> uuid_lib.UUID | None:
+    """Take the file for this worker until the lease ends (a conditional update: 0 rows is "taken")."""
+    now = timezone.now()
+    token = uuid_lib.uuid4()
+    taken = (
+        FlowItem.objects.filter(pk=item.pk, done=False)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .update(
+            claim=token,
+            claimed_until=now + timedelta(seconds=settings.CHORALE_FLOW_LEASE_SECONDS),
+            attempts=F("attempts") + 1,
+        )
+    )
+    if not taken:
+        return None
+    item.attempts += 1
+    return token
+
+
+def _document_of(item: FlowItem) -> Document:
+    document = Document(
+        name=item.name,
+        container=item.container,
+        findings=_findings(item.findings),
+        stored=item.stored_file,
+        previous=item.previous,
+    )
+    if item.stored_file is not None:
+        document.data = _read_stored(item.stored_file)
+        document.sha256 = item.stored_file.sha256
+    return document
+
+
+def _failed(item: FlowItem) -> Document:
+    """A file whose workers kept dying on it: refused, with what happened, rather than tried for ever."""
+    document = _document_of(item)
+    document.findings.append(
+        deposit_finding("CHORALE-FLOW-FAILED", item.name, name=item.name, attempts=item.attempts - 1)
+    )
+    log.error("flow item %s refused after %d interrupted attempts", item, item.attempts - 1)
+    return document
+
+
+def _record(deposit: Deposit, item: FlowItem, token, document: Document) -> bool:
+    """The file's invoice (if accepted), its DepositDocument and report entry, if the claim is still ours."""
+    user = deposit.created_by
+    with transaction.atomic():
+        if not FlowItem.objects.filter(pk=item.pk, done=False, claim=token).update(
+            done=True, claimed_until=None
+        ):
+            log.info("flow item %s was taken over by another worker: its result is theirs", item)
+            return False
+        if document.acceptable:
+            _create_invoice(document, user)
+        _duplicate_within_flow(deposit, document)
+        if document.stored is not None:
+            _document_row(deposit, document).save(force_insert=True)
+        FlowItem.objects.filter(pk=item.pk).update(entry=report_entry(document), invoice=document.invoice)
+        routed = document.routing.supplier if document.routing else None
+        if routed is not None and deposit.supplier_id is None:
+            # The first routed supplier names the deposit, so that its colleagues see it, as when synchronous.
+            Deposit.objects.filter(pk=deposit.pk, supplier=None).update(supplier=routed)
+    return True
+
+
+def _duplicate_within_flow(deposit: Deposit, document: Document) -> None:
+    """A number another file of this flow already took is a duplicate within the deposit, as synchronously."""
+    result, routing = document.result, document.routing
+    if document.invoice is not None or routing is None or routing.supplier is None or result.invoice is None:
+        return
+    for findings in (document.findings, routing.findings):
+        for index, finding in enumerate(findings):
+            if finding.rule != "CHORALE-DUPLICATE-NUMBER":
+                continue
+            number = (result.invoice.number or "").strip()
+            other = (
+                FlowItem.objects.filter(
+                    deposit=deposit,
+                    invoice__in=Invoice.objects.filter(
+                        supplier=routing.supplier, number=number, year=result.invoice.issue_date.year
+                    ),
+                )
+                .values_list("name", flat=True)
+                .first()
+            )
+            if other is not None:
+                findings[index] = deposit_finding(
+                    "CHORALE-DUPLICATE-IN-DEPOSIT", finding.location, number=number, other=other
+                )
+
+
+def finish_flow(deposit_id: int) -> bool:
+    """Once every file is done: the report, as a synchronous deposit's, and the final status (once)."""
+    deposit = Deposit.objects.filter(pk=deposit_id).first()
+    if deposit is None or deposit.status != DepositStatus.EN_COURS or deposit.documents_total is None:
+        return False
+    if FlowItem.objects.filter(deposit=deposit, done=False).exists():
+        return False
+    entries = list(
+        FlowItem.objects.filter(deposit=deposit).order_by("position").values_list("entry", flat=True)
+    )
+    integrated = sum(1 for e in entries if e.get("accepted"))
+    status = (
+        DepositStatus.REJETE
+        if integrated == 0
+        else DepositStatus.INTEGRE
+        if integrated == len(entries)
+        else DepositStatus.INTEGRE_PARTIELLEMENT
+    )
+    report = assemble_report(
+        status,
+        entries,
+        findings=deposit.report.get("findings", []),
+        archives=deposit.report.get("archives", []),
+        attachments=[],
+        limits=Limits.from_settings(),
+    )
+    report["flow"] = {"total": len(entries), "finished_at": timezone.now().isoformat()}
+    report["sources"] = deposit.report.get("sources", [])
+    finished = Deposit.objects.filter(pk=deposit.pk, status=DepositStatus.EN_COURS).update(
+        status=status, report=report
+    )
+    if finished:
+        log.info("flow %s finished: %s (%d of %d integrated)", deposit.uuid, status, integrated, len(entries))
+    return bool(finished)
+
+
+def flow_progress(deposit: Deposit) -> tuple[int, int | None]:
+    """(files done, files in all): the total is unknown (None) until the files are read."""
+    if deposit.status != DepositStatus.EN_COURS:
+        total = len(deposit.report.get("documents", []))
+        return total, total
+    if deposit.documents_total is None:
+        return 0, None
+    return FlowItem.objects.filter(deposit=deposit, done=True).count(), deposit.documents_total
+
+
+def unfinished_flows() -> list[tuple[int, bool]]:
+    """(deposit id, whether its files were read) of every flow still running, oldest first."""
+    return [
+        (pk, total is not None)
+        for pk, total in Deposit.objects.filter(status=DepositStatus.EN_COURS)
+        .order_by("created_at")
+        .values_list("pk", "documents_total")
+    ]
