@@ -1,6 +1,7 @@
 """A flow's work is claimed in the database: whatever runs twice, dies or comes back late, every invoice of
 the flow is created once or reported failed, and the flow ends."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -58,16 +59,18 @@ def test_the_files_are_read_into_items_once_however_often_asked(world):
 def test_a_file_held_by_a_dead_worker_is_taken_over_once_its_claim_expires_and_recorded_once(world):
     deposit = started(world, four(world))
     flows.expand_flow(deposit.pk)
-    item = FlowItem.objects.get(deposit=deposit, position=0)
-    dead_token = flows._claim(item)
+    dead_token = uuid.uuid4()
+    [item] = flows.claim_files(deposit, 0, 1, dead_token)
     FlowItem.objects.filter(pk=item.pk).update(claimed_until=timezone.now() - timedelta(seconds=1))
 
     run = flows.run_flow_items(deposit.pk, 0, 4)
     # The dead worker comes back (a paused process, a partitioned one) and tries to record its result.
-    late = flows._record(Deposit.objects.get(pk=deposit.pk), item, dead_token, flows._document_of(item))
+    late = flows.record_files(
+        Deposit.objects.get(pk=deposit.pk), dead_token, [(item, flows._document_of(item))]
+    )
 
     assert run.processed == 4 and run.wait == 0
-    assert late is False
+    assert late == 0
     assert Invoice.objects.filter(number="CLAIM-0").count() == 1
     assert FlowItem.objects.get(pk=item.pk).attempts == 2
     assert flows.finish_flow(deposit.pk)
@@ -77,7 +80,7 @@ def test_a_file_held_by_a_dead_worker_is_taken_over_once_its_claim_expires_and_r
 def test_a_file_a_live_worker_holds_is_left_to_it_and_the_range_is_tried_again_later(world, settings):
     deposit = started(world, four(world))
     flows.expand_flow(deposit.pk)
-    flows._claim(FlowItem.objects.get(deposit=deposit, position=1))
+    flows.claim_files(deposit, 1, 2, uuid.uuid4())
 
     run = flows.run_flow_items(deposit.pk, 0, 4)
 
