@@ -183,3 +183,14 @@ def test_a_browser_session_past_the_second_factor_may_poll_a_flow(client, world,
     body = verified_client(client, world.supplier).get(f"{URL}{flow_id}/").json()
 
     assert body["status"] == "en_cours" and FlowItem.objects.count() == 0
+
+
+def test_the_flows_are_described_in_the_openapi_schema(client):
+    paths = client.get("/api/schema/?format=json").json()["paths"]
+
+    post, get = paths["/api/v1/flows/"]["post"], paths["/api/v1/flows/{id}/"]["get"]
+    assert "202" in post["responses"] and "multipart/form-data" in post["requestBody"]["content"]
+    assert any(p["name"] == "Idempotency-Key" for p in post["parameters"])
+    assert get["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Flow"
+    }
