@@ -162,7 +162,7 @@ def deposit_list(request):
     rows = [
         {
             "deposit": d,
-            "files": [doc["file"] for doc in d.report.get("documents", [])][:5],
+            "files": [doc["file"] for doc in d.report.get("documents") or d.report.get("sources", [])][:5],
             "integrated": d.report.get("integrated", 0),
             "refused": d.report.get("refused", 0),
         }

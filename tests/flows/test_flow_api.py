@@ -5,6 +5,8 @@ The workers run in-process here (eager tasks, sent once the flow's transaction c
 tests/flows/test_queue_worker.py runs them in real worker processes.
 """
 
+import os
+
 import pytest
 
 from invoices.models import Deposit, DepositStatus, FlowItem, Invoice, StoredFile
@@ -108,6 +110,22 @@ def test_a_zip_refused_whole_ends_rejected_with_the_archive_s_finding(
     assert body["status"] == DepositStatus.REJETE
     assert body["progress"] == {"done": 0, "total": 0}
     assert [f["rule"] for f in body["report"]["findings"]] == ["CHORALE-ZIP-TOO-MANY"]
+
+
+def test_a_file_over_the_per_file_limit_is_never_kept_and_the_flow_is_rejected(
+    client, world, settings, django_capture_on_commit_callbacks
+):
+    settings.CHORALE_MAX_FILE_BYTES = 50_000
+    big = zip_of({"bruit.xml": os.urandom(80_000)})  # incompressible
+    assert len(big) > 50_000
+
+    with django_capture_on_commit_callbacks(execute=True):
+        flow_id = post_flow(client, world.supplier, big).json()["id"]
+
+    body = client.get(f"{URL}{flow_id}/", **token_headers(world.supplier)).json()
+    assert body["status"] == DepositStatus.REJETE
+    assert [f["rule"] for f in body["report"]["documents"][0]["findings"]] == ["CHORALE-FILE-TOO-LARGE"]
+    assert not StoredFile.objects.exists()
 
 
 def test_a_retry_with_the_same_idempotency_key_returns_the_first_flow(
