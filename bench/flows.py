@@ -60,6 +60,21 @@ class Worker:
             command, cwd=REPO_DIR, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
         )
 
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the worker and its pool processes (Linux /proc)."""
+        tick = os.sysconf("SC_CLK_TCK")
+        pids = [self.process.pid]
+        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+            pids += [int(p) for p in (task / "children").read_text().split()]
+        total = 0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except FileNotFoundError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / tick
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -68,14 +83,15 @@ class Worker:
             self.process.kill()
 
 
-def run_flow(user, worker: Worker, data: bytes, n: int) -> tuple[float, float]:
-    """Deposit the ZIP, send it to `worker`'s queue, wait for the end: (seconds in all, seconds to read)."""
+def run_flow(user, worker: Worker, data: bytes, n: int) -> tuple[float, float, float]:
+    """Deposit the ZIP, send it to `worker`'s queue, wait for the end: seconds in all, to read, of CPU."""
     from django.core.files.base import ContentFile
 
     from invoices.deposit.flows import start_flow
     from invoices.deposit.tasks import expand_flow
     from invoices.models import Deposit, DepositStatus
 
+    cpu = worker.cpu_seconds()
     started = time.perf_counter()
     deposit = start_flow(user, [ContentFile(data, name="lot.zip")], channel=Deposit.Channel.API)
     expand_flow.apply_async(args=[deposit.pk], queue=worker.queue)
@@ -88,13 +104,14 @@ def run_flow(user, worker: Worker, data: bytes, n: int) -> tuple[float, float]:
             break
         time.sleep(0.05)
     elapsed = time.perf_counter() - started
+    cpu = worker.cpu_seconds() - cpu
     deposit.refresh_from_db()
     if deposit.status != DepositStatus.INTEGRE or deposit.report["integrated"] != n:
         tail = worker.log.read_text(errors="replace")[-3000:]
         raise SystemExit(
             f"flow ended {deposit.status} with {deposit.report.get('integrated')} of {n}\n{tail}"
         )
-    return elapsed, read or elapsed
+    return elapsed, read or elapsed, cpu
 
 
 def main(argv=None) -> int:
@@ -135,20 +152,27 @@ def main(argv=None) -> int:
         )
         times: dict[int, list[float]] = {c: [] for c in workers}
         reads: dict[int, list[float]] = {c: [] for c in workers}
+        cpus: dict[int, list[float]] = {c: [] for c in workers}
         for repeat in range(args.repeats):
             order = list(workers) if repeat % 2 == 0 else list(reversed(workers))
             for c in order:
                 data = archive(args.n, f"R{repeat}C{c}")
-                elapsed, read = run_flow(user, workers[c], data, args.n)
+                load = os.getloadavg()[0]
+                elapsed, read, cpu = run_flow(user, workers[c], data, args.n)
                 times[c].append(elapsed)
                 reads[c].append(read)
-                rate = args.n / elapsed
-                print(f"  run {repeat + 1}, {c} worker process(es): {elapsed:6.1f} s, {rate:6.1f} inv/s")
+                cpus[c].append(cpu)
+                print(
+                    f"  run {repeat + 1}, {c} worker process(es): {elapsed:6.1f} s, "
+                    f"{args.n / elapsed:6.1f} inv/s, workers' CPU {cpu / elapsed:4.2f} core(s), "
+                    f"load average before {load:.1f}"
+                )
         base = statistics.median(times[min(workers)])
         base_min = min(times[min(workers)])
         header = (
             f"{'workers':>7} {'N':>5} {'runs':>4} {'min s':>7} {'median s':>8} {'inv/s (median)':>14} "
-            f"{'inv/s (best)':>12} {'ratio (median)':>14} {'ratio (best)':>12} {'read s':>6}"
+            f"{'inv/s (best)':>12} {'ratio (median)':>14} {'ratio (best)':>12} {'read s':>6} "
+            f"{'CPU ms/inv':>10}"
         )
         print(header)
         print("-" * len(header))
@@ -157,12 +181,12 @@ def main(argv=None) -> int:
             print(
                 f"{c:7} {args.n:5} {len(times[c]):4} {best:7.1f} {median:8.1f} {args.n / median:14.1f} "
                 f"{args.n / best:12.1f} {base / median:13.2f}x {base_min / best:11.2f}x "
-                f"{statistics.median(reads[c]):6.1f}"
+                f"{statistics.median(reads[c]):6.1f} {1000 * statistics.median(cpus[c]) / args.n:10.1f}"
             )
         print(
             "seconds: from the upload kept to the flow's final status; read s: until its files were read "
             "into items (one task);\nratio: throughput against the fewest workers, on the medians and on the "
-            "best runs."
+            "best runs; CPU ms/inv: the workers' CPU time per invoice."
         )
     finally:
         for worker in workers.values():
