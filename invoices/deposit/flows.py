@@ -238,11 +238,16 @@ def run_flow_items(deposit_id: int, first: int, last: int) -> ChunkRun:
     for item in claimed:
         if item.attempts > settings.CHORALE_FLOW_MAX_ATTEMPTS:
             batch.append((item, _failed(item)))
-        else:
+            continue
+        try:
             document = _document_of(item)
-            if document.data is not None:
-                _validate(document, config, None, context)
-            batch.append((item, document))
+        except OSError:  # the kept file cannot be read back: refused, as a file whose checks crashed
+            log.exception("flow item %s: its stored file is unreadable", item)
+            batch.append((item, _refused(item, "CHORALE-VALIDATION-FAILED", name=item.name)))
+            continue
+        if document.data is not None:
+            _validate(document, config, None, context)
+        batch.append((item, document))
         if time.monotonic() - since > settings.CHORALE_FLOW_LEASE_SECONDS / 3:
             run.processed += record_files(deposit, token, batch)
             batch, since = [], time.monotonic()
@@ -286,14 +291,23 @@ def _document_of(item: FlowItem) -> Document:
     return document
 
 
+def _refused(item: FlowItem, rule: str, **params) -> Document:
+    """The file refused unread, with the findings it had and this one."""
+    finding = deposit_finding(rule, item.name, **params)
+    return Document(
+        name=item.name,
+        container=item.container,
+        findings=[*_findings(item.findings), finding],
+        stored=item.stored_file,
+        sha256=item.stored_file.sha256 if item.stored_file else "",
+        previous=item.previous,
+    )
+
+
 def _failed(item: FlowItem) -> Document:
     """A file whose workers kept dying on it: refused, with what happened, rather than tried for ever."""
-    document = _document_of(item)
-    document.findings.append(
-        deposit_finding("CHORALE-FLOW-FAILED", item.name, name=item.name, attempts=item.attempts - 1)
-    )
     log.error("flow item %s refused after %d interrupted attempts", item, item.attempts - 1)
-    return document
+    return _refused(item, "CHORALE-FLOW-FAILED", name=item.name, attempts=item.attempts - 1)
 
 
 def record_files(deposit: Deposit, token, batch: list[tuple[FlowItem, Document]]) -> int:
@@ -351,6 +365,37 @@ def _duplicate_within_flow(deposit: Deposit, document: Document) -> None:
                 findings[index] = deposit_finding(
                     "CHORALE-DUPLICATE-IN-DEPOSIT", finding.location, number=number, other=other
                 )
+
+
+def abandon_files(deposit_id: int, first: int = 0, last: int | None = None) -> int:
+    """Refuse the flow's files not done yet in [first, last) after an internal error, so that the flow ends.
+
+    A file is refused with CHORALE-VALIDATION-FAILED, as the synchronous deposit refuses a file its checks
+    crashed on; a worker still holding one of them finds it done and records nothing. A flow whose files could
+    not even be read ends refused with that finding on each of them.
+    """
+    deposit = Deposit.objects.filter(pk=deposit_id, status=DepositStatus.EN_COURS).first()
+    if deposit is None:
+        return 0
+    if deposit.documents_total is None:
+        failed = [
+            finding_dict(deposit_finding("CHORALE-VALIDATION-FAILED", s["file"], name=s["file"]))
+            for s in deposit.report.get("sources", [])
+        ]
+        report = {**deposit.report, "findings": failed, "archives": []}
+        Deposit.objects.filter(pk=deposit.pk, documents_total=None).update(documents_total=0, report=report)
+        return len(failed)
+    items = FlowItem.objects.filter(deposit=deposit, done=False, position__gte=first)
+    if last is not None:
+        items = items.filter(position__lt=last)
+    abandoned = 0
+    for item in items:
+        document = _refused(item, "CHORALE-VALIDATION-FAILED", name=item.name)
+        abandoned += FlowItem.objects.filter(pk=item.pk, done=False).update(
+            done=True, claimed_until=None, entry=report_entry(document)
+        )
+    log.error("flow %s: %d file(s) refused after an internal error", deposit.uuid, abandoned)
+    return abandoned
 
 
 def finish_flow(deposit_id: int) -> bool:

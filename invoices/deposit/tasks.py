@@ -24,12 +24,24 @@ def queue_flow(deposit) -> None:
     transaction.on_commit(lambda: expand_flow.delay(deposit_id))
 
 
-@shared_task
-def expand_flow(deposit_id: int) -> int:
+@shared_task(bind=True)
+def expand_flow(self, deposit_id: int) -> int:
     """Read the flow's files, then spread its remaining files over range tasks; returns how many were sent."""
-    if not flows.expand_flow(deposit_id):
-        return 0
+    try:
+        if not flows.expand_flow(deposit_id):
+            return 0
+    except Exception as exc:
+        _give_up(self, exc, deposit_id)
     return _send_ranges(deposit_id)
+
+
+def _give_up(task, exc: Exception, deposit_id: int, first: int = 0, last: int | None = None) -> None:
+    """A transient failure is retried (the task class's policy); any other ends the files it was on, refused,
+    rather than leave the flow running for ever."""
+    if isinstance(exc, task.autoretry_for):
+        raise exc
+    log.exception("flow task %s failed on deposit %s [%s, %s)", task.name, deposit_id, first, last)
+    flows.abandon_files(deposit_id, first, last)
 
 
 def _send_ranges(deposit_id: int) -> int:
@@ -44,7 +56,11 @@ def _send_ranges(deposit_id: int) -> int:
 @shared_task(bind=True)
 def run_flow_items(self, deposit_id: int, first: int, last: int) -> int:
     """Check and record the files [first, last) of a flow, then finish the flow if they were its last."""
-    run = flows.run_flow_items(deposit_id, first, last)
+    try:
+        run = flows.run_flow_items(deposit_id, first, last)
+    except Exception as exc:
+        _give_up(self, exc, deposit_id, first, last)
+        run = flows.ChunkRun()
     if run.wait > 0:
         # Another worker holds some of these files: if it is dead, its claims expire and this task takes them.
         raise self.retry(countdown=run.wait + WAIT_SLACK, max_retries=MAX_WAITS)

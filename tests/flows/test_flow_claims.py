@@ -5,12 +5,21 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from invoices.deposit import flows, tasks
 from invoices.deposit.flows import start_flow
-from invoices.models import Deposit, DepositDocument, DepositStatus, FlowItem, Invoice, InvoiceEvent
+from invoices.models import (
+    Deposit,
+    DepositDocument,
+    DepositStatus,
+    FlowItem,
+    Invoice,
+    InvoiceEvent,
+    StoredFile,
+)
 from tests.factories_deposit import invoice_bytes, make_world, upload, zip_of
 
 
@@ -104,7 +113,34 @@ def test_a_file_whose_workers_kept_dying_is_reported_failed_and_the_flow_ends(wo
     assert failed["accepted"] is False
     assert [f["rule"] for f in failed["findings"]] == ["CHORALE-FLOW-FAILED"]
     assert "interrompu 3 fois" in failed["findings"][0]["message"]
+    assert failed["sha256"]  # the file is still named and kept, for whoever looks into it
     assert not Invoice.objects.filter(number="CLAIM-2").exists()
+
+
+def test_a_kept_file_that_cannot_be_read_back_is_refused_alone_and_the_flow_ends(world):
+    deposit = started(world, four(world))
+    flows.expand_flow(deposit.pk)
+    lost = FlowItem.objects.get(deposit=deposit, position=1).stored_file
+    default_storage.delete(lost.file.name)
+
+    tasks.run_flow_items(deposit.pk, 0, 4)
+
+    deposit.refresh_from_db()
+    assert deposit.status == DepositStatus.INTEGRE_PARTIELLEMENT
+    assert [d["accepted"] for d in deposit.report["documents"]] == [True, False, True, True]
+    assert [f["rule"] for f in deposit.report["documents"][1]["findings"]] == ["CHORALE-VALIDATION-FAILED"]
+
+
+def test_a_flow_whose_upload_cannot_be_read_back_ends_refused(world):
+    deposit = started(world, four(world))
+    default_storage.delete(StoredFile.objects.get().file.name)
+
+    tasks.expand_flow(deposit.pk)
+
+    deposit.refresh_from_db()
+    assert deposit.status == DepositStatus.REJETE
+    assert [f["rule"] for f in deposit.report["findings"]] == ["CHORALE-VALIDATION-FAILED"]
+    assert not Invoice.objects.exists()
 
 
 def test_the_same_number_twice_in_a_flow_is_a_duplicate_within_the_deposit(world):
