@@ -170,3 +170,20 @@ def wait_until(condition, *, timeout: float, what: str, workers=None, every: flo
         time.sleep(every)
     logs = workers.logs() if workers is not None else ""
     pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}\n{logs}")
+
+
+@pytest.fixture
+def held_queue(tmp_path):
+    """Tasks go to an embedded queue that no worker serves: the test runs the flow's steps when it chooses."""
+    folders = {key: str(tmp_path / "queue") for key in ("data_folder_in", "data_folder_out")}
+    folders["control_folder"] = str(tmp_path / "queue-control")
+    for folder in folders.values():
+        Path(folder).mkdir(exist_ok=True)
+    saved = {key: celery_app.conf[key] for key in _CONF}
+    celery_app.conf.update(
+        broker_url="filesystem://", broker_transport_options=folders, task_always_eager=False
+    )
+    _reset_producers()
+    yield tmp_path / "queue"
+    celery_app.conf.update(saved)
+    _reset_producers()
