@@ -13,7 +13,7 @@ from invoices.models import Deposit, DepositStatus
 from tests.builders import cii_invoice
 
 # The browser fixtures live in tests/e2e/conftest.py, which only serves tests/e2e/: imported here.
-from tests.e2e.conftest import CHROMIUM, browser_page, demo_world, login, playwright_driver  # noqa: F401
+from tests.e2e.conftest import browser_page, demo_world, login, playwright_driver  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
