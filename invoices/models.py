@@ -88,6 +88,11 @@ class Deposit(models.Model):
     idempotency_key = models.CharField(max_length=200, blank=True)
     report = models.JSONField(_("compte rendu"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    documents_total = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text=_("Flux asynchrone : nombre de factures, connu une fois les fichiers lus."),
+    )
 
     class Meta:
         verbose_name = _("dépôt")
@@ -119,6 +124,39 @@ class DepositDocument(models.Model):
 
     def __str__(self):
         return f"{self.stored_file} ({self.format or '?'})"
+
+
+class FlowItem(models.Model):
+    """One invoice file of an asynchronous deposit (a flow), as the workers take it: waiting, then done.
+
+    A worker claims the file (`claim`, until `claimed_until`) and records its result in one transaction that
+    checks the claim is still its own: whatever the workers do, a file is recorded once, its invoice created
+    once. A claim past `claimed_until` is a dead worker's and may be taken over.
+    """
+
+    deposit = models.ForeignKey(Deposit, on_delete=models.CASCADE, related_name="flow_items")
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=255)
+    container = models.CharField(max_length=255, blank=True)
+    stored_file = models.ForeignKey(StoredFile, null=True, on_delete=models.PROTECT, related_name="+")
+    findings = models.JSONField(default=list, blank=True, help_text=_("Constats faits avant le contrôle."))
+    previous = models.JSONField(null=True, blank=True, help_text=_("Le dépôt antérieur du même fichier."))
+    done = models.BooleanField(default=False)
+    claim = models.UUIDField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    entry = models.JSONField(default=dict, blank=True, help_text=_("Sa partie du compte rendu."))
+    invoice = models.ForeignKey("Invoice", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["deposit", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["deposit", "position"], name="flow_item_position_unique"),
+        ]
+        indexes = [models.Index(fields=["deposit", "done", "position"])]
+
+    def __str__(self):
+        return f"{self.deposit_id}#{self.position} {self.name}"
 
 
 class Invoice(models.Model):

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("invoices.deposit.api")),
     path("", include("invoices.lifecycle.api_payment")),
+    path("", include("invoices.deposit.api_flows")),
     path("", include("invoices.lifecycle.api")),
     path("", include("invoices.pes.api")),
     path("", include("invoices.pes.api_acknowledgements")),

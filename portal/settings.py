@@ -280,6 +280,8 @@ CHORALE_MAX_FILENAME_CHARS = env.int("CHORALE_MAX_FILENAME_CHARS", default=50)
 CHORALE_CLAIM_MAX_BYTES = env.int("CHORALE_CLAIM_MAX_BYTES", default=10 * 1024 * 1024)
 # Bytes one supplier structure may deposit per day, refused files included (invoices/quota.py); 0: no quota.
 CHORALE_DEPOSIT_DAILY_BYTES = env.int("CHORALE_DEPOSIT_DAILY_BYTES", default=2 * 1024 * 1024 * 1024)
+CHORALE_MAX_ZIP_MEMBERS = env.int("CHORALE_MAX_ZIP_MEMBERS", default=100)
+CHORALE_MAX_ZIP_BYTES = env.int("CHORALE_MAX_ZIP_BYTES", default=CHORALE_MAX_INVOICE_BYTES)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -301,6 +303,52 @@ CHORALE_RETENTION_YEARS = env.int("CHORALE_RETENTION_YEARS", default=10)
 # Refused uploads are no vouchers: their bytes are deleted after this many days (the SHA-256 stays).
 CHORALE_REFUSED_RETENTION_DAYS = env.int("CHORALE_REFUSED_RETENTION_DAYS", default=30)
 CHORALE_PES_MAX_FILE_BYTES = env.int("CHORALE_PES_MAX_FILE_BYTES", default=50 * 1024 * 1024)
+
+# Task queue (Celery): long work (flows, bulk changes, PES exports, e-mails) runs in worker processes. With
+# CELERY_BROKER_URL (Redis), tasks go through it and results are kept there; without it, the embedded default:
+# a queue kept in folders under var/queue, served by the local worker that `scripts/run` starts.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or "filesystem://"
+CHORALE_QUEUE_DIR = Path(env.str("CHORALE_QUEUE_DIR", default=str(BASE_DIR / "var" / "queue")))
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CHORALE_QUEUE_DIR / "messages"),
+        "data_folder_out": str(CHORALE_QUEUE_DIR / "messages"),
+        "control_folder": str(CHORALE_QUEUE_DIR / "control"),
+    }
+    CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
+else:
+    # A message a dead worker took comes back after this long: more than the longest task (one flow chunk, one
+    # PES export); a worker that starts resumes the unfinished flows at once anyway (invoices.deposit.tasks).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    }
+    CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
+# The test suite runs tasks in-process unless a test asks for the real queue (tests/flows/).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=TESTING)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_DEFAULT_QUEUE = env.str("CHORALE_QUEUE_NAME", default="chorale")
+# Acknowledged once done, requeued when the worker dies: a task is never lost, so every task is idempotent.
+CELERY_TASK_ACKS_LATE = True
+# What runs on a schedule (`celery -A portal beat`, or a worker started with `-B` as scripts/run does).
+CELERY_BEAT_SCHEDULE = {
+    "purge-refused-uploads": {"task": "invoices.storage.tasks.purge_refused_uploads", "schedule": 24 * 3600},
+}
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Each worker process compiles the validation stylesheets as it starts (a few seconds), not on its first task.
+CHORALE_WORKER_WARM_UP = env.bool("CHORALE_WORKER_WARM_UP", default=True)
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = 120
+# Flows: a worker claims one file at a time for this long (a file takes seconds; the validation limit bounds
+# it); past it, the worker is presumed dead and another takes the file. A file whose workers died this many
+# times is reported failed rather than tried for ever. Files are sent to the workers this many at a time.
+CHORALE_FLOW_LEASE_SECONDS = env.int("CHORALE_FLOW_LEASE_SECONDS", default=300)
+CHORALE_FLOW_MAX_ATTEMPTS = env.int("CHORALE_FLOW_MAX_ATTEMPTS", default=3)
+CHORALE_FLOW_CHUNK = env.int("CHORALE_FLOW_CHUNK", default=10)
 
 LOGGING = {
     "version": 1,

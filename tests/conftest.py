@@ -55,6 +55,20 @@ def verified_client(client, user):
     return client
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """A file, not memory, for the SQLite test database when worker processes share it (`queue` tests)."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if (
+        database["ENGINE"].endswith("sqlite3")
+        and not database["TEST"].get("NAME")
+        and any(item.get_closest_marker("queue") for item in request.session.items)
+    ):
+        database["TEST"]["NAME"] = str(tmp_path_factory.mktemp("sqlite") / "test_chorale.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -37,54 +37,64 @@ def document_row(deposit: Deposit, document) -> DepositDocument:
     )
 
 
+def report_entry(document) -> dict:
+    """One file's part of the compte rendu: what it was, what became of it, every finding and its layers."""
+    result, routing, invoice = document.result, document.routing, document.invoice
+    extracted = result.invoice if result else None
+    return {
+        "file": document.name,
+        "container": document.container,
+        "kind": document.kind,
+        "size": document.size if document.data is not None else None,
+        "sha256": document.sha256,
+        "format": result.format if result else "",
+        "profile": (result.profile or "") if result else "",
+        "accepted": invoice is not None,
+        "number": (extracted.number or "") if extracted else "",
+        "invoice": str(invoice.uuid) if invoice else None,
+        "recipient": (
+            {"name": routing.recipient.name, "identifier": routing.recipient.identifier}
+            if routing and routing.recipient
+            else None
+        ),
+        "already_deposited": document.previous,
+        "findings": [finding_dict(f) for f in document.all_findings],
+        # Issue 13: the same findings for a supplier (summary, errors, warnings, values involved).
+        "layers": findings_report.layers(
+            document.all_findings,
+            xml=result.xml if result and document.all_findings else None,
+            profile=result.profile if result else None,
+        ),
+        "attachments": [report_entry(extra) for extra in document.attachments],
+    }
+
+
 def build_report(deposit: Deposit, documents, extras, deposit_findings, limits) -> dict:
-    """The compte rendu: per file, what it was, what became of it and every finding, in both languages."""
-
-    def entry(document) -> dict:
-        result, routing, invoice = document.result, document.routing, document.invoice
-        extracted = result.invoice if result else None
-        return {
-            "file": document.name,
-            "container": document.container,
-            "kind": document.kind,
-            "size": document.size if document.data is not None else None,
-            "sha256": document.sha256,
-            "format": result.format if result else "",
-            "profile": (result.profile or "") if result else "",
-            "accepted": invoice is not None,
-            "number": (extracted.number or "") if extracted else "",
-            "invoice": str(invoice.uuid) if invoice else None,
-            "recipient": (
-                {"name": routing.recipient.name, "identifier": routing.recipient.identifier}
-                if routing and routing.recipient
-                else None
-            ),
-            "already_deposited": document.previous,
-            "findings": [finding_dict(f) for f in document.all_findings],
-            # Issue 13: the same findings for a supplier (summary, errors, warnings, values involved).
-            "layers": findings_report.layers(
-                document.all_findings,
-                xml=result.xml if result and document.all_findings else None,
-                profile=result.profile if result else None,
-            ),
-            "attachments": [entry(extra) for extra in document.attachments],
-        }
-
+    """The compte rendu of a synchronous deposit."""
     invoices = [d for d in documents if d.kind == "invoice"]
     attached = {id(extra) for d in invoices for extra in d.attachments}
-    loose = [d for d in extras if id(d) not in attached]
     zip_findings = [f for d in documents if d.kind == "zip" for f in d.findings]
+    return assemble_report(
+        deposit.status,
+        [report_entry(d) for d in invoices],
+        findings=[finding_dict(f) for f in deposit_findings + zip_findings],
+        archives=[{"file": d.name, "size": d.size, "sha256": d.sha256} for d in documents if d.kind == "zip"],
+        attachments=[report_entry(d) for d in extras if id(d) not in attached],
+        limits=limits,
+    )
+
+
+def assemble_report(status: str, entries: list[dict], *, findings, archives, attachments, limits) -> dict:
+    """The report of a deposit, synchronous or a flow, from its files' entries (`report_entry`)."""
     return {
         "version": REPORT_VERSION,
-        "status": deposit.status,
-        "integrated": sum(1 for d in invoices if d.invoice is not None),
-        "refused": sum(1 for d in invoices if d.invoice is None),
-        "findings": [finding_dict(f) for f in deposit_findings + zip_findings],
-        "documents": [entry(d) for d in invoices],
-        "archives": [
-            {"file": d.name, "size": d.size, "sha256": d.sha256} for d in documents if d.kind == "zip"
-        ],
-        "attachments": [entry(d) for d in loose],
+        "status": status,
+        "integrated": sum(1 for e in entries if e["accepted"]),
+        "refused": sum(1 for e in entries if not e["accepted"]),
+        "findings": findings,
+        "documents": entries,
+        "archives": archives,
+        "attachments": attachments,
         "limits": limits.as_dict(),
         "refused_kept_days": settings.CHORALE_REFUSED_RETENTION_DAYS,
     }

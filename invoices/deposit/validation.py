@@ -174,6 +174,12 @@ MESSAGES = {
         "La clé d'idempotence compte {length} caractères ; elle en admet au plus {limit}.",
         "The idempotency key has {length} characters; at most {limit} are allowed.",
     ),
+    "CHORALE-FLOW-FAILED": (
+        "Le fichier « {name} » n'a pas pu être traité : son traitement a été interrompu {attempts} fois. "
+        "Il est refusé, rien n'en a été enregistré ; déposez-le de nouveau.",
+        "The file '{name}' could not be processed: its processing was interrupted {attempts} times. It is "
+        "refused and nothing of it was recorded; deposit it again.",
+    ),
 }
 
 

@@ -10,12 +10,13 @@ from django.http import JsonResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET
 
 from accounts import access
+from invoices.deposit.flows import flow_progress, start_flow
 from invoices.deposit.forms import DepositForm, PlainPdfForm
 from invoices.deposit.operations import (
     OversizedUpload,
@@ -24,12 +25,15 @@ from invoices.deposit.operations import (
     get_deposit_for_user,
 )
 from invoices.deposit.quota import QuotaExceeded
-from invoices.deposit.validation import Limits, Size, guard_uploads, request_length
-from invoices.models import Deposit
+from invoices.deposit.tasks import queue_flow
+from invoices.deposit.validation import Limits, Size, guard_uploads, is_zip, request_length
+from invoices.models import Deposit, DepositStatus
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 25
+# Filled in here, and by static/js/flow.js as the flow goes.
+COUNTED = gettext_lazy("Factures contrôlées : %(done)s sur %(total)s")
 
 
 @csrf_exempt
@@ -82,14 +86,21 @@ def _deposit_post(request, guard, suppliers, limits):
         OversizedUpload(name) for field, name in skipped if field == "attachments"
     ]
     try:
-        deposit = deposit_files(
-            request.user,
-            files,
-            supplier=form.cleaned_data.get("supplier"),
-            attachments=attachments,
-            routing_form=pdf_form.routing_data(),
-            channel=Deposit.Channel.WEB,
-        )
+        if _several_invoices(files) and not attachments and pdf_form.routing_data() is None:
+            # Several invoices are a flow: kept now, checked by the workers while the page shows progress.
+            deposit = start_flow(
+                request.user, files, supplier=form.cleaned_data.get("supplier"), channel=Deposit.Channel.WEB
+            )
+            queue_flow(deposit)
+        else:
+            deposit = deposit_files(
+                request.user,
+                files,
+                supplier=form.cleaned_data.get("supplier"),
+                attachments=attachments,
+                routing_form=pdf_form.routing_data(),
+                channel=Deposit.Channel.WEB,
+            )
     except QuotaExceeded as exceeded:
         english = (get_language() or "fr").startswith("en")
         return _refused(request, suppliers, limits, 429, exceeded.message(english))
@@ -97,6 +108,15 @@ def _deposit_post(request, guard, suppliers, limits):
     if _wants_json(request):
         return JsonResponse({"redirect": url, "status": deposit.status})
     return redirect(url)
+
+
+def _several_invoices(files) -> bool:
+    """More than one file, or a ZIP (read from its first bytes)."""
+    if len(files) != 1 or isinstance(files[0], OversizedUpload):
+        return len(files) > 1
+    head = files[0].read(4)
+    files[0].seek(0)
+    return is_zip(head)
 
 
 def _page(request, form, pdf_form, limits, status=200, upload_error=""):
@@ -148,7 +168,7 @@ def deposit_list(request):
     rows = [
         {
             "deposit": d,
-            "files": [doc["file"] for doc in d.report.get("documents", [])][:5],
+            "files": [doc["file"] for doc in d.report.get("documents") or d.report.get("sources", [])][:5],
             "integrated": d.report.get("integrated", 0),
             "refused": d.report.get("refused", 0),
         }
@@ -164,8 +184,14 @@ def deposit_detail(request, uuid):
     deposit = get_deposit_for_user(request.user, uuid)
     english = (get_language() or "fr").startswith("en")
     report = deposit.report or {}
+    done, total = flow_progress(deposit)
     context = {
         "deposit": deposit,
+        "running": deposit.status == DepositStatus.EN_COURS,
+        "done": done,
+        "total": total,
+        "counted": str(COUNTED) % {"done": done, "total": total},
+        "counted_template": str(COUNTED),
         "findings": localised(report.get("findings", []), english),
         "documents": [_document(doc, english) for doc in report.get("documents", [])],
         "attachments": [_document(doc, english) for doc in report.get("attachments", [])],
@@ -200,3 +226,20 @@ def invoice_url(uuid: str) -> str | None:
         return reverse("invoices:invoice", args=[uuid])
     except NoReverseMatch:
         return None
+
+
+@require_GET
+@login_required
+def deposit_progress(request, uuid):
+    """A flow's progress for the report page's polling script (404 to anyone else)."""
+    deposit = get_deposit_for_user(request.user, uuid)
+    done, total = flow_progress(deposit)
+    return JsonResponse(
+        {
+            "status": deposit.status,
+            "status_label": str(deposit.get_status_display()),
+            "done": done,
+            "total": total,
+            "finished": deposit.status != DepositStatus.EN_COURS,
+        }
+    )

@@ -1,6 +1,7 @@
 """E-mails to the supplier's users when one of their invoices changes status.
 
-Called after commit by `invoices.lifecycle`: one message per change and per user, or, for a bulk change, one
+Sent by a task (`send_status_emails`) queued after commit by `invoices.lifecycle`: one message per change
+and per user, or, for a bulk change, one
 message per user listing every invoice of their structure that the batch moved. Each is rendered in its
 recipient's language. A mail server failure is logged, never turned into an error for an action already saved.
 """
@@ -9,7 +10,9 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
+from celery import shared_task
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -125,3 +128,21 @@ def statuses_changed(changes: list[Moved]) -> int:
     except Exception:  # the changes are saved; a mail outage must not turn them into an error
         logger.exception("Could not send the status e-mails of a bulk change (%d invoices)", len(changes))
         return 0
+
+
+# A history row's e-mails are claimed for this long: a task run twice (its worker died before acknowledging)
+# sends them once. The claim lives in the cache, shared between workers when CACHE_URL is (Redis).
+SENT_CLAIM_SECONDS = 7 * 24 * 3600
+
+
+@shared_task
+def send_status_emails(invoice_id: int, event_id: int, kind: str = "status") -> int:
+    """`status_changed` in a worker, at most once per history row."""
+    claim = f"chorale:status-emails:{event_id}:{kind}"
+    if not cache.add(claim, True, timeout=SENT_CLAIM_SECONDS):
+        return 0
+    try:
+        return status_changed(invoice_id, event_id, kind=kind)
+    except Exception:  # retried (a database error): the next run must be free to send
+        cache.delete(claim)
+        raise

@@ -197,7 +197,7 @@ def _change(
 def _notify(invoice: Invoice, event: InvoiceEvent, kind: str = "status") -> None:
     """Tell the supplier's users once the change is committed: a rolled-back change must not be announced."""
     invoice_id, event_id = invoice.pk, event.pk
-    transaction.on_commit(lambda: notifications.status_changed(invoice_id, event_id, kind=kind))
+    transaction.on_commit(lambda: notifications.send_status_emails.delay(invoice_id, event_id, kind=kind))
 
 
 def _deliver(invoice: Invoice, *, actor) -> InvoiceEvent:

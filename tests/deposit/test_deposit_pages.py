@@ -46,16 +46,20 @@ def test_a_user_depositing_for_several_suppliers_chooses_one(client, world):
     assert str(second.pk) in page
 
 
-def test_depositing_several_files_leads_to_the_report(supplier_client, world):
-    response = supplier_client.post(
-        DEPOSIT_URL,
-        {
-            "files": [
-                invoice_upload(world, "facturx", name="ok.pdf", number="W-1"),
-                invoice_upload(world, "ubl", name="ko.xml", service_code="NOPE"),
-            ]
-        },
-    )
+def test_depositing_several_files_leads_to_the_report(
+    supplier_client, world, django_capture_on_commit_callbacks
+):
+    # Several files are a flow (tests/flows/): checked by the workers, here in-process once committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = supplier_client.post(
+            DEPOSIT_URL,
+            {
+                "files": [
+                    invoice_upload(world, "facturx", name="ok.pdf", number="W-1"),
+                    invoice_upload(world, "ubl", name="ko.xml", service_code="NOPE"),
+                ]
+            },
+        )
 
     deposit = Deposit.objects.get()
     assert response.status_code == 302

@@ -1,0 +1,46 @@
+"""Two workers on the same files at the same moment (a message delivered twice): each file is claimed by one,
+each invoice created once, the flow finished once. Row locks: PostgreSQL only."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from invoices.deposit import flows
+from invoices.models import Deposit, DepositDocument, DepositStatus, Invoice
+from tests.factories_deposit import invoice_bytes, make_world, upload, zip_of
+
+FILES = 20
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_on_the_same_range_record_each_file_once():
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent claims need PostgreSQL (SQLite serialises writers); CI runs this there")
+    world = make_world()
+    members = {f"{i}.xml": invoice_bytes(world, "cii", number=f"RACE-{i}") for i in range(FILES)}
+    deposit = flows.start_flow(world.supplier, [upload("lot.zip", zip_of(members))])
+    flows.expand_flow(deposit.pk)
+    start = threading.Barrier(2)
+    runs, finished = [None, None], [None, None]
+
+    def work(index):
+        try:
+            start.wait()
+            runs[index] = flows.run_flow_items(deposit.pk, 0, FILES)
+            finished[index] = flows.finish_flow(deposit.pk)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert sum(run.processed for run in runs) == FILES
+    assert sorted(finished) == [False, True] or any(run.wait for run in runs)
+    assert Invoice.objects.count() == FILES
+    assert DepositDocument.objects.exclude(format="zip").count() == FILES
+    assert Deposit.objects.get(pk=deposit.pk).status == DepositStatus.INTEGRE
