@@ -3,18 +3,23 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/triage.py \
         [--sizes 100000 1000000] [--repeat 30] [--db chorale_triage_bench] [--reuse] [--keep]
 
-The demo world is loaded (`load_demo`), then `generate_load` tops the invoice table up to each size in turn
-(the same rows serve the next size: 100,000 then 900,000 more), with the demo's structures among the
-recipients and suppliers. Each page is requested through Django's test client against the real views and
-middleware, logged in as the demo accountant (*comptable@chorale.demo*: Villebelle and the Syndicat, second
-factor passed), DEBUG off: a few warm-up requests, then `--repeat` timed ones (min, median, 95th percentile),
-and one more counting its SQL queries. The bulk change is 1,000 invoices just delivered to Villebelle moved
-to *prise en compte* through the API (two requests of 500, its limit), repeated on fresh invoices. After it,
-the counters are checked against a real count (`recount_statuses --check`).
+One database per size: the smallest gets the demo world (`load_demo`) and `generate_load`'s invoices, each
+larger one starts as a copy of the one before and is topped up (100,000 rows, then 900,000 more), so rows
+are generated once. The demo's structures are among the recipients and suppliers. Each page is requested
+through Django's test client against the real views and middleware, logged in as the demo accountant
+(*comptable@chorale.demo*: Villebelle and the Syndicat, second factor passed), DEBUG off: a few warm-up
+requests, then `--repeat` timed ones (min, median, 95th percentile), and one more counting its SQL
+queries. The sizes are measured in turn, request by request, so that a busy neighbour slows them alike:
+the growth between sizes is the robust figure. "cpu" is the median CPU time of the web process per request
+(the database's time apart), which contention inflates far less than the wall clock.
 
-The database is the bench's own (`--db`, created next to DATABASE_URL's; dropped at the end unless
-`--keep`; `--reuse` keeps what an earlier `--keep` run loaded). Without DATABASE_URL a temporary SQLite file
-is used (small sizes only: a smoke test of the script).
+The bulk change is 1,000 invoices just delivered to Villebelle moved to *prise en compte* through the API
+(two requests of 500, its limit), repeated on fresh invoices. After it, the counters are checked against
+a real count (`recount_statuses --check`).
+
+The databases are the bench's own (`--db` prefix, created next to DATABASE_URL's; dropped at the end unless
+`--keep`; `--reuse` takes up what an earlier `--keep` run loaded). Without DATABASE_URL, temporary SQLite
+files are used (small sizes only: a smoke test of the script).
 """
 
 import argparse
@@ -165,6 +170,7 @@ def timed(sized: dict, repeat: int) -> dict[int, dict]:
     from django.test.utils import CaptureQueriesContext
 
     times: dict[int, list[float]] = {size: [] for size in sized}
+    cpus: dict[int, list[float]] = {size: [] for size in sized}
     for size, (client, urls) in sized.items():
         DATABASES.use(size)
         for i in range(WARM_UP):
@@ -172,24 +178,26 @@ def timed(sized: dict, repeat: int) -> dict[int, dict]:
     for i in range(repeat):
         for size, (client, urls) in sized.items():
             DATABASES.use(size)
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             response = client.get(urls[i % len(urls)])
             times[size].append((time.perf_counter() - started) * 1000)
+            cpus[size].append((time.process_time() - cpu) * 1000)
             assert response.status_code == 200, urls[0]
     results = {}
     for size, (client, urls) in sized.items():
         DATABASES.use(size)
         with CaptureQueriesContext(connection) as queries:
             client.get(urls[0])
-        results[size] = _summary(times[size], len(queries))
+        results[size] = _summary(times[size], len(queries), cpus[size])
     return results
 
 
-def _summary(times: list[float], queries: int) -> dict:
+def _summary(times: list[float], queries: int, cpus: list[float]) -> dict:
     return {
         "min": min(times),
         "p50": statistics.median(times),
         "p95": percentile(times, 0.95),
+        "cpu": statistics.median(cpus),
         "queries": queries,
     }
 
@@ -246,6 +254,7 @@ def bulk(worlds: dict[int, dict]) -> dict[int, dict]:
     from portal.load import deliver_now
 
     totals: dict[int, list[float]] = {size: [] for size in worlds}
+    cpus: dict[int, list[float]] = {size: [] for size in worlds}
     queries: dict[int, int] = {}
     for round_ in range(BULK_REPEAT):
         for size, world in worlds.items():
@@ -254,7 +263,7 @@ def bulk(worlds: dict[int, dict]) -> dict[int, dict]:
                 BULK_SIZE, recipient=world["villebelle"], suppliers=world["suppliers"], seed=round_
             )
             uuids = [str(u) for u in Invoice.objects.filter(pk__in=ids).values_list("uuid", flat=True)]
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             with CaptureQueriesContext(connection) as captured:
                 for start in range(0, len(uuids), API_BULK_LIMIT):
                     changes = [
@@ -267,8 +276,9 @@ def bulk(worlds: dict[int, dict]) -> dict[int, dict]:
                     )
                     assert response.status_code == 200 and all(r["ok"] for r in response.json()["results"])
             totals[size].append((time.perf_counter() - started) * 1000)
+            cpus[size].append((time.process_time() - cpu) * 1000)
             queries[size] = len(captured)
-    return {size: _summary(totals[size], queries[size]) for size in worlds}
+    return {size: _summary(totals[size], queries[size], cpus[size]) for size in worlds}
 
 
 def top_up(size: int, *, structures: int, suppliers: int) -> float:
@@ -397,7 +407,9 @@ def _server_version(connection) -> str:
 
 
 def table(results: dict[str, dict[int, dict]], sizes: list[int]) -> str:
-    header = f"{'page':40} {'SQL':>4}" + "".join(f" {f'{s:,}: min / p50 / p95 ms':>31}" for s in sizes)
+    header = f"{'page':40} {'SQL':>4}" + "".join(
+        f" {f'{s:,}: min / p50 / p95 ms':>31} {'cpu':>6}" for s in sizes
+    )
     if len(sizes) > 1:
         header += f" {'growth p50':>10}"
     lines = [header]
@@ -405,7 +417,7 @@ def table(results: dict[str, dict[int, dict]], sizes: list[int]) -> str:
         line = f"{name:40} {by_size[sizes[-1]]['queries']:>4}"
         for size in sizes:
             r = by_size[size]
-            line += f" {r['min']:>11.1f} / {r['p50']:>7.1f} / {r['p95']:>7.1f}"
+            line += f" {r['min']:>11.1f} / {r['p50']:>7.1f} / {r['p95']:>7.1f} {r['cpu']:>6.1f}"
         if len(sizes) > 1:
             line += f" {by_size[sizes[-1]]['p50'] / by_size[sizes[0]]['p50']:>9.2f}x"
         lines.append(line)
