@@ -7,6 +7,7 @@ from invoices.lifecycle.answers import (
     overdue_unacknowledged_rejections,
     recycle_invoice,
 )
+from invoices.lifecycle.bulk import ChangeResult, StatusChange, change_statuses
 from invoices.lifecycle.clock import (
     CLOCK_RUNNING,
     ORDONNATEUR_SHARE_DAYS,
@@ -63,16 +64,19 @@ __all__ = [
     "SUPPLIER",
     "SYSTEM",
     "TRANSITIONS",
+    "ChangeResult",
     "IllegalTransition",
     "LifecycleCode",
     "LifecycleError",
     "PaymentClock",
     "RoutingRefused",
+    "StatusChange",
     "Transition",
     "VersionConflict",
     "acknowledge_rejection",
     "allowed_transitions",
     "available_actions",
+    "change_statuses",
     "complete_invoice",
     "declared",
     "deliver",
