@@ -3,18 +3,23 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/triage.py \
         [--sizes 100000 1000000] [--repeat 30] [--db chorale_triage_bench] [--reuse] [--keep]
 
-The demo world is loaded (`load_demo`), then `generate_load` tops the invoice table up to each size in turn
-(the same rows serve the next size: 100,000 then 900,000 more), with the demo's structures among the
-recipients and suppliers. Each page is requested through Django's test client against the real views and
-middleware, logged in as the demo accountant (*comptable@chorale.demo*: Villebelle and the Syndicat, second
-factor passed), DEBUG off: a few warm-up requests, then `--repeat` timed ones (min, median, 95th percentile),
-and one more counting its SQL queries. The bulk change is 1,000 invoices just delivered to Villebelle moved
-to *prise en compte* through the API (two requests of 500, its limit), repeated on fresh invoices. After it,
-the counters are checked against a real count (`recount_statuses --check`).
+One database per size: the smallest gets the demo world (`load_demo`) and `generate_load`'s invoices, each
+larger one starts as a copy of the one before and is topped up (100,000 rows, then 900,000 more), so rows
+are generated once. The demo's structures are among the recipients and suppliers. Each page is requested
+through Django's test client against the real views and middleware, logged in as the demo accountant
+(*comptable@chorale.demo*: Villebelle and the Syndicat, second factor passed), DEBUG off: a few warm-up
+requests, then `--repeat` timed ones (min, median, 95th percentile), and one more counting its SQL
+queries. The sizes are measured in turn, request by request, so that a busy neighbour slows them alike:
+the growth between sizes is the robust figure. "cpu" is the median CPU time of the web process per request
+(the database's time apart), which contention inflates far less than the wall clock.
 
-The database is the bench's own (`--db`, created next to DATABASE_URL's; dropped at the end unless
-`--keep`; `--reuse` keeps what an earlier `--keep` run loaded). Without DATABASE_URL a temporary SQLite file
-is used (small sizes only: a smoke test of the script).
+The bulk change is 1,000 invoices just delivered to Villebelle moved to *prise en compte* through the API
+(two requests of 500, its limit), repeated on fresh invoices. After it, the counters are checked against
+a real count (`recount_statuses --check`).
+
+The databases are the bench's own (`--db` prefix, created next to DATABASE_URL's; dropped at the end unless
+`--keep`; `--reuse` takes up what an earlier `--keep` run loaded). Without DATABASE_URL, temporary SQLite
+files are used (small sizes only: a smoke test of the script).
 """
 
 import argparse
@@ -22,6 +27,7 @@ import contextlib
 import os
 import platform
 import re
+import shutil
 import statistics
 import sys
 import time
@@ -42,29 +48,78 @@ BULK_REPEAT = 3
 DEEP_PAGES = 50
 
 
-class TriageDatabase(BenchDatabase):
-    """The bench's PostgreSQL database under a fixed name, so that a loaded one can be reused (`--reuse`)."""
+class SizedDatabases:
+    """One database per size, each a copy of the one before, topped up (PostgreSQL: CREATE DATABASE …
+    TEMPLATE; SQLite: a file copy), so rows are generated once; Django's connection switches between them."""
 
-    def __init__(self, url: str, *, name: str, reuse: bool):
-        if not url.startswith(("postgres://", "postgresql://")):
-            super().__init__(url, name="triage")
-            self.reused = False
-            return
-        import tempfile
+    def __init__(self, url: str, *, prefix: str, reuse: bool):
+        self.first = BenchDatabase(
+            url if url.startswith(("postgres://", "postgresql://")) else "sqlite://", name="triage"
+        )
+        self.postgres = self.first.pg_name is not None
+        if self.postgres:
+            # The fixed names below replace BenchDatabase's per-process one (dropped at once).
+            self.first._pg(f'DROP DATABASE "{self.first.pg_name}"')
+            self.first.pg_name = None
+        self.url, self.prefix, self.reuse = url, prefix, reuse
+        self.used: list[str] = []
 
-        self.base_url = url
-        self.tmp = Path(tempfile.mkdtemp(prefix="chorale-triage-"))
-        self.pg_name = name
-        self.url = urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+    def name(self, size: int) -> str:
+        if self.postgres:
+            return f"{self.prefix}_{size // 1000}k" if size < 10**6 else f"{self.prefix}_{size // 10**6}m"
+        return str(self.first.tmp / f"triage-{size}.sqlite3")
+
+    def _exists(self, name: str) -> bool:
+        if not self.postgres:
+            return Path(name).exists()
         import psycopg
 
-        with psycopg.connect(url, autocommit=True) as connection:
-            exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        self.reused = bool(exists) and reuse
-        if exists and not reuse:
-            self._pg(f'DROP DATABASE "{name}"')
-        if not self.reused:
-            self._pg(f'CREATE DATABASE "{name}"')
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            return bool(connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone())
+
+    def prepare(self, size: int, previous: int | None) -> bool:
+        """Make the database of `size` exist (empty, or copied from `previous`'s); False when reused as is."""
+        name = self.name(size)
+        self.used.append(name)
+        if self._exists(name) and self.reuse:
+            return False
+        if previous:
+            from django.db import connection
+
+            connection.close()  # a template database must have no session
+        if self.postgres:
+            if self._exists(name):
+                self.first._pg(f'DROP DATABASE "{name}"')
+            template = f' TEMPLATE "{self.name(previous)}"' if previous else ""
+            self.first._pg(f'CREATE DATABASE "{name}"{template}')
+        elif previous:
+            shutil.copyfile(self.name(previous), name)
+        return True
+
+    def url_of(self, size: int) -> str:
+        if self.postgres:
+            return urlunsplit(urlsplit(self.url)._replace(path=f"/{self.name(size)}"))
+        return f"sqlite:///{self.name(size)}"
+
+    def use(self, size: int) -> None:
+        """Point Django's connection at the database of `size`, connected (so that no timing pays for it)."""
+        from django.db import connection
+
+        name = self.name(size)
+        if connection.settings_dict["NAME"] != name:
+            connection.close()
+            connection.settings_dict["NAME"] = name
+        connection.ensure_connection()
+
+    def drop(self, keep: bool) -> None:
+        from django.db import connections
+
+        connections.close_all()
+        if self.postgres and not keep:
+            for name in self.used:
+                self.first._pg(f'DROP DATABASE IF EXISTS "{name}"')
+        if not keep:
+            shutil.rmtree(self.first.tmp, ignore_errors=True)
 
 
 def machine() -> str:
@@ -105,26 +160,45 @@ def logged_in(email: str):
     return client
 
 
-def timed(client, urls: list[str], repeat: int) -> dict:
-    """min / median / p95 milliseconds over `repeat` requests (cycling through `urls`), and the SQL count."""
+def timed(sized: dict, repeat: int) -> dict[int, dict]:
+    """Per size: min / median / p95 milliseconds over `repeat` requests, and the SQL count of one.
+
+    `sized` maps each size to (client, urls). The sizes are measured in turn, request by request, so that a
+    busy neighbour slows them alike: the growth between sizes is the figure that matters.
+    """
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    for i in range(WARM_UP):
-        assert client.get(urls[i % len(urls)]).status_code == 200, urls[0]
-    times = []
+    times: dict[int, list[float]] = {size: [] for size in sized}
+    cpus: dict[int, list[float]] = {size: [] for size in sized}
+    for size, (client, urls) in sized.items():
+        DATABASES.use(size)
+        for i in range(WARM_UP):
+            assert client.get(urls[i % len(urls)]).status_code == 200, urls[0]
     for i in range(repeat):
-        started = time.perf_counter()
-        response = client.get(urls[i % len(urls)])
-        times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, urls[0]
-    with CaptureQueriesContext(connection) as queries:
-        client.get(urls[0])
+        for size, (client, urls) in sized.items():
+            DATABASES.use(size)
+            started, cpu = time.perf_counter(), time.process_time()
+            response = client.get(urls[i % len(urls)])
+            times[size].append((time.perf_counter() - started) * 1000)
+            cpus[size].append((time.process_time() - cpu) * 1000)
+            assert response.status_code == 200, urls[0]
+    results = {}
+    for size, (client, urls) in sized.items():
+        DATABASES.use(size)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(urls[0])
+        results[size] = _summary(times[size], len(queries), cpus[size])
+    return results
+
+
+def _summary(times: list[float], queries: int, cpus: list[float]) -> dict:
     return {
         "min": min(times),
         "p50": statistics.median(times),
         "p95": percentile(times, 0.95),
-        "queries": len(queries),
+        "cpu": statistics.median(cpus),
+        "queries": queries,
     }
 
 
@@ -145,7 +219,7 @@ def pages(world) -> dict[str, list[str]]:
 
     from invoices.models import Invoice
 
-    villebelle, accountant_client = world["villebelle"], world["client"]
+    villebelle = world["villebelle"]
     year_ago = timezone.localdate() - timedelta(days=365)
     month = year_ago.replace(day=1)
     month_end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
@@ -161,7 +235,7 @@ def pages(world) -> dict[str, list[str]]:
         "received list, date filter": [f"/factures/recues/?received_from={month}&received_to={month_end}"],
         "received list, amount sort": ["/factures/recues/?sort=-amount"],
         f"received list, {DEEP_PAGES} pages deep": [
-            deep_url(accountant_client, "/factures/recues/", DEEP_PAGES)
+            deep_url(world["client"], "/factures/recues/", DEEP_PAGES)
         ],
         "invoice page": [f"/factures/{uuid}/" for uuid in invoices],
         "structure dashboard": [f"/factures/tableau-de-bord/{villebelle.uuid}/"],
@@ -169,38 +243,42 @@ def pages(world) -> dict[str, list[str]]:
     }
 
 
-def bulk(world, seed: int) -> dict:
-    """1,000 fresh invoices moved through the API in requests of 500: total milliseconds and SQL queries."""
+def bulk(worlds: dict[int, dict]) -> dict[int, dict]:
+    """1,000 invoices just delivered, moved through the API in requests of 500: total ms, SQL queries."""
     import json
 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from invoices.models import Invoice
     from portal.load import deliver_now
 
-    client, totals, queries = world["client"], [], 0
+    totals: dict[int, list[float]] = {size: [] for size in worlds}
+    cpus: dict[int, list[float]] = {size: [] for size in worlds}
+    queries: dict[int, int] = {}
     for round_ in range(BULK_REPEAT):
-        ids = deliver_now(
-            BULK_SIZE, recipient=world["villebelle"], suppliers=world["suppliers"], seed=seed + round_
-        )
-        from invoices.models import Invoice
-
-        uuids = [str(u) for u in Invoice.objects.filter(pk__in=ids).values_list("uuid", flat=True)]
-        started = time.perf_counter()
-        with CaptureQueriesContext(connection) as captured:
-            for start in range(0, len(uuids), API_BULK_LIMIT):
-                changes = [
-                    {"id": u, "status": "prise_en_compte"} for u in uuids[start : start + API_BULK_LIMIT]
-                ]
-                response = client.post(
-                    "/api/v1/invoices/statuses/",
-                    json.dumps({"changes": changes}),
-                    content_type="application/json",
-                )
-                assert response.status_code == 200 and all(r["ok"] for r in response.json()["results"])
-        totals.append((time.perf_counter() - started) * 1000)
-        queries = len(captured)
-    return {"min": min(totals), "p50": statistics.median(totals), "p95": max(totals), "queries": queries}
+        for size, world in worlds.items():
+            DATABASES.use(size)
+            ids = deliver_now(
+                BULK_SIZE, recipient=world["villebelle"], suppliers=world["suppliers"], seed=round_
+            )
+            uuids = [str(u) for u in Invoice.objects.filter(pk__in=ids).values_list("uuid", flat=True)]
+            started, cpu = time.perf_counter(), time.process_time()
+            with CaptureQueriesContext(connection) as captured:
+                for start in range(0, len(uuids), API_BULK_LIMIT):
+                    changes = [
+                        {"id": u, "status": "prise_en_compte"} for u in uuids[start : start + API_BULK_LIMIT]
+                    ]
+                    response = world["client"].post(
+                        "/api/v1/invoices/statuses/",
+                        json.dumps({"changes": changes}),
+                        content_type="application/json",
+                    )
+                    assert response.status_code == 200 and all(r["ok"] for r in response.json()["results"])
+            totals[size].append((time.perf_counter() - started) * 1000)
+            cpus[size].append((time.process_time() - cpu) * 1000)
+            queries[size] = len(captured)
+    return {size: _summary(totals[size], queries[size], cpus[size]) for size in worlds}
 
 
 def top_up(size: int, *, structures: int, suppliers: int) -> float:
@@ -226,9 +304,8 @@ def top_up(size: int, *, structures: int, suppliers: int) -> float:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # As autovacuum would, sooner: statistics and the visibility map (index-only scans).
-            cursor.execute("VACUUM ANALYZE invoices_invoice")
-            cursor.execute("VACUUM ANALYZE invoices_invoiceevent")
-            cursor.execute("VACUUM ANALYZE invoices_invoicecount")
+            for table in ("invoices_invoice", "invoices_invoiceevent", "invoices_invoicecount"):
+                cursor.execute(f"VACUUM ANALYZE {table}")
     return elapsed
 
 
@@ -238,66 +315,7 @@ def counters_agree() -> bool:
     return not recount.check()
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--structures", type=int, default=20)
-    parser.add_argument("--suppliers", type=int, default=1000)
-    parser.add_argument("--db", default="chorale_triage_bench", help="The bench's PostgreSQL database name.")
-    parser.add_argument("--reuse", action="store_true", help="Reuse the invoices of an earlier --keep run.")
-    parser.add_argument("--keep", action="store_true", help="Keep the database at the end.")
-    args = parser.parse_args(argv)
-
-    database = TriageDatabase(os.environ.get("DATABASE_URL", "sqlite://"), name=args.db, reuse=args.reuse)
-    try:
-        # Mails are rendered (their cost is part of a bulk change) but not sent anywhere.
-        database.setup_django(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
-        from django.core.management import call_command
-        from django.db import connection
-
-        from accounts.models import Structure
-
-        if not Structure.objects.filter(identifier="21350001000011").exists():
-            with open(os.devnull, "w") as quiet:
-                call_command("load_demo", force=True, stdout=quiet)
-        version = ""
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SHOW server_version")
-                version = f" {cursor.fetchone()[0].split()[0]}"
-        print(f"Chorale triage benchmark: {database.label}{version}; {machine()}")
-        print(f"load average at start {os.getloadavg()[0]:.1f}; {args.repeat} timed requests per page\n")
-        results: dict[int, dict] = {}
-        for size in sorted(args.sizes):
-            generated = top_up(size, structures=args.structures, suppliers=args.suppliers)
-            world = {
-                "villebelle": Structure.objects.get(identifier="21350001000011"),
-                "suppliers": list(Structure.objects.filter(kind=Structure.Kind.PRIVATE).order_by("pk")[:50]),
-                "client": logged_in("comptable@chorale.demo"),
-            }
-            visible = _visible_count(world)
-            print(
-                f"{size:,} invoices ({visible:,} seen by the accountant)"
-                + (f", generated in {generated:.0f} s" if generated else "")
-            )
-            measured = {
-                name: timed(world["client"], urls, args.repeat) for name, urls in pages(world).items()
-            }
-            measured[
-                f"bulk change of {BULK_SIZE:,} (API, {BULK_SIZE // API_BULK_LIMIT}×{API_BULK_LIMIT})"
-            ] = bulk(world, seed=size)
-            results[size] = measured
-            print(f"  counters check after the bulk changes: {'OK' if counters_agree() else 'MISMATCH'}")
-        print()
-        print(table(results))
-    finally:
-        if not args.keep:
-            database.drop()
-    return 0
-
-
-def _visible_count(world) -> int:
+def visible_count() -> int:
     from accounts.access import access_of
     from accounts.models import User
     from invoices.lifecycle import counters
@@ -306,21 +324,102 @@ def _visible_count(world) -> int:
     return sum(counters.received_counts(access_of(user).received_scopes()).values())
 
 
-def table(results: dict[int, dict]) -> str:
-    sizes = sorted(results)
-    names = list(results[sizes[0]])
-    header = f"{'page':44} {'SQL':>4}" + "".join(f" {f'{s:,}: min / p50 / p95 ms':>30}" for s in sizes)
+DATABASES: SizedDatabases
+
+
+def main(argv=None) -> int:
+    global DATABASES
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--structures", type=int, default=20)
+    parser.add_argument("--suppliers", type=int, default=1000)
+    parser.add_argument(
+        "--db", default="chorale_triage_bench", help="Prefix of the bench's PostgreSQL databases."
+    )
+    parser.add_argument("--reuse", action="store_true", help="Reuse the databases of an earlier --keep run.")
+    parser.add_argument("--keep", action="store_true", help="Keep the databases at the end.")
+    args = parser.parse_args(argv)
+    sizes = sorted(args.sizes)
+
+    DATABASES = SizedDatabases(os.environ.get("DATABASE_URL", "sqlite://"), prefix=args.db, reuse=args.reuse)
+    try:
+        fresh = DATABASES.prepare(sizes[0], None)
+        DATABASES.first.url = DATABASES.url_of(sizes[0])
+        # Mails are rendered (their cost is part of a bulk change) but not sent anywhere.
+        DATABASES.first.setup_django(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+        from django.core.management import call_command
+        from django.db import connection
+
+        from accounts.models import Structure
+
+        if fresh:
+            with open(os.devnull, "w") as quiet:
+                call_command("load_demo", force=True, stdout=quiet)
+        label = "PostgreSQL" if DATABASES.postgres else "SQLite"
+        print(f"Chorale triage benchmark: {label}{_server_version(connection)}; {machine()}")
+        print(
+            f"load average at start {os.getloadavg()[0]:.1f}; {args.repeat} timed requests per page and size"
+        )
+        worlds: dict[int, dict] = {}
+        for index, size in enumerate(sizes):
+            if index:
+                DATABASES.prepare(size, sizes[index - 1])
+            DATABASES.use(size)
+            generated = top_up(size, structures=args.structures, suppliers=args.suppliers)
+            worlds[size] = {
+                "villebelle": Structure.objects.get(identifier="21350001000011"),
+                "suppliers": list(Structure.objects.filter(kind=Structure.Kind.PRIVATE).order_by("pk")[:50]),
+                "client": logged_in("comptable@chorale.demo"),
+            }
+            worlds[size]["pages"] = pages(worlds[size])
+            print(
+                f"{size:,} invoices ({visible_count():,} seen by the accountant)"
+                + (f", generated in {generated:.0f} s" if generated else "")
+            )
+        names = list(worlds[sizes[0]]["pages"])
+        results: dict[str, dict[int, dict]] = {}
+        for name in names:
+            results[name] = timed(
+                {s: (w["client"], w["pages"][name]) for s, w in worlds.items()}, args.repeat
+            )
+        bulk_name = f"bulk change of {BULK_SIZE:,} (API, {BULK_SIZE // API_BULK_LIMIT}×{API_BULK_LIMIT})"
+        results[bulk_name] = bulk(worlds)
+        for size in sizes:
+            DATABASES.use(size)
+            print(
+                f"  {size:,}: counters check after the bulk changes: "
+                + ("OK" if counters_agree() else "MISMATCH")
+            )
+        print()
+        print(table(results, sizes))
+    finally:
+        DATABASES.drop(args.keep)
+    return 0
+
+
+def _server_version(connection) -> str:
+    if connection.vendor != "postgresql":
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return f" {cursor.fetchone()[0].split()[0]}"
+
+
+def table(results: dict[str, dict[int, dict]], sizes: list[int]) -> str:
+    header = f"{'page':40} {'SQL':>4}" + "".join(
+        f" {f'{s:,}: min / p50 / p95 ms':>31} {'cpu':>6}" for s in sizes
+    )
     if len(sizes) > 1:
         header += f" {'growth p50':>10}"
     lines = [header]
-    for name in names:
-        row = results[sizes[-1]][name]
-        line = f"{name:44} {row['queries']:>4}"
+    for name, by_size in results.items():
+        line = f"{name:40} {by_size[sizes[-1]]['queries']:>4}"
         for size in sizes:
-            r = results[size][name]
-            line += f" {r['min']:>10.1f} / {r['p50']:>7.1f} / {r['p95']:>7.1f}"
+            r = by_size[size]
+            line += f" {r['min']:>11.1f} / {r['p50']:>7.1f} / {r['p95']:>7.1f} {r['cpu']:>6.1f}"
         if len(sizes) > 1:
-            line += f" {results[sizes[-1]][name]['p50'] / results[sizes[0]][name]['p50']:>9.2f}x"
+            line += f" {by_size[sizes[-1]]['p50'] / by_size[sizes[0]]['p50']:>9.2f}x"
         lines.append(line)
     return "\n".join(lines)
 

@@ -7,6 +7,7 @@ from invoices.lifecycle.answers import (
     overdue_unacknowledged_rejections,
     recycle_invoice,
 )
+from invoices.lifecycle.bulk import ChangeResult, StatusChange, change_statuses
 from invoices.lifecycle.clock import (
     CLOCK_RUNNING,
     ORDONNATEUR_SHARE_DAYS,
@@ -72,6 +73,7 @@ __all__ = [
     "SUPPLIER",
     "SYSTEM",
     "TRANSITIONS",
+    "ChangeResult",
     "IllegalTransition",
     "LatePenalty",
     "LifecycleCode",
@@ -79,11 +81,13 @@ __all__ = [
     "PaymentClock",
     "RateTable",
     "RoutingRefused",
+    "StatusChange",
     "Transition",
     "VersionConflict",
     "acknowledge_rejection",
     "allowed_transitions",
     "available_actions",
+    "change_statuses",
     "complete_invoice",
     "declared",
     "interruption_refusal",
