@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from accounts import access
-from accounts.identifiers import is_valid_siret, normalise
+from accounts.identifiers import SIRET, is_valid_siret, normalise
 from accounts.models import Service, Structure
 from invoices.formats.findings import ERROR, WARNING, Finding
 from invoices.formats.model import ExtractedInvoice, ValidationResult
@@ -194,6 +194,14 @@ MESSAGES = {
         "Duplicate: an invoice number {number} of {year} has already been deposited by this supplier. "
         "An invoice number is unique per supplier and year.",
     ),
+    "CHORALE-DUPLICATE-NUMBER-SIREN": (
+        "Doublon : une facture n° {number} de {year} a déjà été déposée par un autre établissement de la "
+        "même entreprise (SIRET {other}). La réforme de la facturation électronique rend le numéro unique "
+        "par entreprise (SIREN {siren}) et par année : donnez un autre numéro à cette facture.",
+        "Duplicate: an invoice number {number} of {year} has already been deposited by another establishment "
+        "of the same company (SIRET {other}). The e-invoicing reform makes the number unique per company "
+        "(SIREN {siren}) and year: give this invoice another number.",
+    ),
     "CHORALE-CREDIT-NOTE-REFERENCE": (
         "Cet avoir (ou cette facture rectificative, type {type_code}) doit indiquer la facture qu'il "
         "corrige (référence à une facture antérieure, BT-25).",
@@ -313,6 +321,7 @@ def route(result: ValidationResult, context: RoutingContext, *, duplicates: bool
     _check_number(invoice, where, routing)
     if duplicates:
         check_duplicate(result, routing)
+    check_company_duplicate(result, routing)
     _check_correction(invoice, result.profile, where["preceding_invoice"], routing)
     return routing
 
@@ -499,6 +508,35 @@ def check_duplicate(result: ValidationResult, routing: Routing) -> None:
     year = invoice.issue_date.year
     if Invoice.objects.filter(supplier=routing.supplier, number=number, year=year).exists():
         routing.findings.append(duplicate_finding(number, year, locations_for(result)["number"]))
+
+
+def check_company_duplicate(result: ValidationResult, routing: Routing) -> None:
+    """The 2026 reform's rule is stricter than Chorus Pro's: a number is unique per legal unit (SIREN), not
+    per establishment (SIRET). The stricter one is followed: another establishment's number is refused."""
+    invoice = result.invoice
+    number = (invoice.number or "").strip() if invoice else ""
+    supplier = routing.supplier
+    if supplier is None or not number or invoice.issue_date is None:
+        return
+    year = invoice.issue_date.year
+    if supplier.id_type != SIRET or len(supplier.identifier) != 14:
+        return
+    siren = supplier.identifier[:9]
+    other = (
+        Invoice.objects.filter(
+            supplier__id_type=SIRET, supplier__identifier__startswith=siren, number=number, year=year
+        )
+        .exclude(supplier=supplier)
+        .values_list("supplier__identifier", flat=True)
+        .first()
+    )
+    if other:
+        location = locations_for(result)["number"]
+        routing.findings.append(
+            routing_finding(
+                "CHORALE-DUPLICATE-NUMBER-SIREN", location, number=number, year=year, other=other, siren=siren
+            )
+        )
 
 
 def duplicate_finding(number: str, year: int, location: str) -> Finding:

@@ -99,3 +99,29 @@ def test_two_simultaneous_deposits_of_one_number_make_one_invoice():
         refused = next(r for r in results if r.status == DepositStatus.REJETE)
         assert error_rules_of(refused) == {"CHORALE-DUPLICATE-NUMBER"}
         assert Invoice.objects.filter(number=f"RACE-{attempt}").count() == 1
+
+
+def _sibling_establishment(structure):
+    """Another establishment (SIRET) of the same company (SIREN): another NIC, its own Luhn key."""
+    from stdnum import luhn
+
+    base = structure.identifier[:9] + ("0002" if structure.identifier[9:13] != "0002" else "0003")
+    return StructureFactory(identifier=base + luhn.calc_check_digit(base))
+
+
+def test_the_same_number_from_another_establishment_of_the_same_company_is_refused(world):
+    deposit(world, invoice_upload(world, "cii", number="DUP-SIREN"))
+    sibling = _sibling_establishment(world.supplier_structure)
+
+    second = deposit(
+        world,
+        invoice_upload(world, "cii", number="DUP-SIREN", seller_siret=sibling.identifier),
+        user=sibling.principal_manager,
+    )
+
+    assert second.status == DepositStatus.REJETE
+    assert "CHORALE-DUPLICATE-NUMBER-SIREN" in error_rules_of(second)
+    [finding] = [f for f in second.report["documents"][0]["findings"] if f["rule"].endswith("SIREN")]
+    assert world.supplier_structure.identifier in finding["message"]
+    assert world.supplier_structure.identifier[:9] in finding["message"]
+    assert Invoice.objects.count() == 1

@@ -303,6 +303,23 @@ RULES = {
         "This invoice number was already deposited by this supplier this year.",
         "BT-1",
     ),
+    "CHORALE-FLOW-FAILED": _c(
+        "Le traitement de ce fichier du flux a échoué : déposez-le à nouveau.",
+        "Processing this file of the flow failed: deposit it again.",
+    ),
+    "CHORALE-VALIDATION-LIMIT": _c(
+        "La vérification de ce fichier a dépassé la limite de durée ou de mémoire : il est refusé.",
+        "Checking this file went past the time or memory limit: it is refused.",
+    ),
+    "CHORALE-VALIDATION-BUSY": _c(
+        "Le portail est très sollicité : votre fichier n'a pas pu être vérifié, déposez-le à nouveau.",
+        "The portal is very busy: your file could not be checked, deposit it again.",
+    ),
+    "CHORALE-DUPLICATE-NUMBER-SIREN": _c(
+        "Ce numéro de facture a déjà été déposé cette année par un autre établissement de votre entreprise.",
+        "This invoice number was already deposited this year by another establishment of your company.",
+        "BT-1",
+    ),
     "CHORALE-CREDIT-NOTE-REFERENCE": _c(
         "L'avoir ne cite pas la facture qu'il corrige.",
         "The credit note does not give the invoice it corrects.",
