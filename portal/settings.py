@@ -86,7 +86,10 @@ TEMPLATES = [
                 "accounts.context_processors.navigation",
             ],
             # Template tags live with the capability they serve, not in an app-wide `templatetags` folder.
-            "libraries": {"invoice_workspace": "invoices.lifecycle.templatetags"},
+            "libraries": {
+                "invoice_workspace": "invoices.lifecycle.templatetags",
+                "invoice_display": "invoices.lifecycle.display_tags",
+            },
         },
     },
 ]
@@ -134,6 +137,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English pages write dates in ISO 8601 (portal/formats/en/formats.py), never month-first.
+FORMAT_MODULE_PATH = ["portal.formats"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

@@ -59,7 +59,7 @@ class InvoiceFilter(django_filters.FilterSet):
     """Filters common to received and sent invoices."""
 
     status = django_filters.MultipleChoiceFilter(
-        label=_("Statut"), choices=InvoiceStatus.choices, widget=forms.SelectMultiple(attrs={"size": 4})
+        label=_("Statut"), choices=InvoiceStatus.choices, widget=forms.CheckboxSelectMultiple
     )
     number = django_filters.CharFilter(
         label=_("Numéro de facture"), field_name="number", lookup_expr="icontains"
