@@ -201,7 +201,7 @@ def logout_view(request):
     if request.user.is_authenticated:
         log_event(request.user, SecurityEvent.Kind.LOGOUT, request=request)
     auth.logout(request)  # flushes the session: its key and data are gone
-    messages.info(request, _("Vous êtes déconnecté."))
+    messages.info(request, _("Déconnexion effectuée."))
     return redirect("accounts:login")
 
 

@@ -39,8 +39,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_email",
+    # django-otp's plugins, under French names in the admin (accounts/apps.py).
+    "accounts.apps.TotpConfig",
+    "accounts.apps.EmailCodeConfig",
     "django_otp_webauthn",
     "rest_framework",
     "drf_spectacular",
