@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "accounts.downloads.pending_download",
             ],
             # Template tags live with the capability they serve, not in an app-wide `templatetags` folder.
             "libraries": {
