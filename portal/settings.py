@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "accounts.site.ServedFromMiddleware",  # links in mails: SITE_URL, or the host serving the request
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -180,7 +181,8 @@ EMAIL_BACKEND = env.str(
 if "EMAIL_URL" in env.ENVIRON:
     vars().update(env.email("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Chorale <no-reply@chorale.localhost>")
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Empty: links in mails use the address the request was served at (accounts/site.py); set it in production.
+SITE_URL = env.str("SITE_URL", default="")
 
 # Second factor (django-otp).
 OTP_EMAIL_TOKEN_VALIDITY = 600  # 10 minutes: the e-mailed code at first login
@@ -194,7 +196,7 @@ OTP_TOTP_TOLERANCE = 1
 # WebAuthn (passkeys, security keys) through django-otp-webauthn, as a second factor (accounts/passkeys.py).
 # A key is bound to the relying-party id, the site's domain: changing it later orphans every enrolled key.
 # Browsers refuse an IP address or plain http (but on localhost) there: locally, open http://localhost:8000.
-_SITE = urlsplit(SITE_URL)
+_SITE = urlsplit(SITE_URL or "http://127.0.0.1:8000")
 _SITE_IS_SECURE_CONTEXT = _SITE.scheme == "https" or _SITE.hostname == "localhost"
 OTP_WEBAUTHN_RP_NAME = "Chorale"
 OTP_WEBAUTHN_RP_ID = env.str(
