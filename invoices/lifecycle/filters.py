@@ -108,13 +108,13 @@ class ReceivedInvoiceFilter(InvoiceFilter):
     supplier = django_filters.CharFilter(label=_("Fournisseur (nom ou SIRET)"), method="filter_supplier")
     # The day the payment clock started (delivery, or completion): the dashboard's ageing bars link here.
     delivered_from = django_filters.DateFilter(
-        label=_("Délai compté depuis le (à partir du)"),
+        label=_("Mise à disposition à partir du"),
         field_name="delivered_at",
         lookup_expr="date__gte",
         widget=_DateInput(),
     )
     delivered_to = django_filters.DateFilter(
-        label=_("Délai compté depuis le (jusqu'au)"),
+        label=_("Mise à disposition jusqu'au"),
         field_name="delivered_at",
         lookup_expr="date__lte",
         widget=_DateInput(),
