@@ -96,3 +96,12 @@ def test_the_status_filter_is_a_set_of_checkboxes_not_a_list_box(w, client):
     assert '<select name="status"' not in page and "multiple" not in page.split('id="filter-form"')[1]
     both = client.get("/factures/recues/?status=service_fait&status=mandatee").content.decode()
     assert sorted(_numbers(both)) == ["B-1", "C-1"]
+
+
+def test_the_supplier_to_do_reads_in_english_on_english_pages(w, client):
+    invoice_in(S.SUSPENDUE, supplier=w["supplier"], recipient=w["recipient"])
+    verified_client(client, w["supplier_user"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = html.unescape(client.get("/").content.decode())
+    assert "1 invoice awaits your answer" in page
+    assert "Suspended: complete with the documents asked for" in page
