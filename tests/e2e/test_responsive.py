@@ -71,9 +71,11 @@ def test_main_pages_fit_phone_and_laptop_in_both_languages(browser_page, live_se
     violations: list[str] = []
     page.on(
         "console",
-        lambda message: violations.append(message.text)
-        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append(message.text)
+            if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
+            else None
+        ),
     )
     page.on("pageerror", lambda error: violations.append(f"script error: {error}"))
     email, secret = DEMO_USERS[persona]
@@ -156,7 +158,5 @@ def test_the_received_list_becomes_cards_on_a_phone(browser_page, live_server, d
     row = page.locator("[data-testid=invoice-table] tbody tr").first
     assert row.evaluate("(el) => getComputedStyle(el).display") == "grid"
     assert row.bounding_box()["width"] <= 390
-    label = row.locator("td[data-label]").first.evaluate(
-        "(el) => getComputedStyle(el, '::before').content"
-    )
+    label = row.locator("td[data-label]").first.evaluate("(el) => getComputedStyle(el, '::before').content")
     assert label.strip('"').endswith(" : ")

@@ -24,7 +24,7 @@ def test_the_csv_export_returns_to_the_filtered_list_which_starts_it(w, client):
 
     assert given["Location"] == "/factures/recues/?status=mise_a_disposition"
     page = client.get(given["Location"]).content.decode()
-    assert "Fichier téléchargé." in page and 'data-autodownload' in page
+    assert "Fichier téléchargé." in page and "data-autodownload" in page
     assert "/factures/recues/export.csv?status=mise_a_disposition" in page
     assert client.get(export_url).status_code == 200
 

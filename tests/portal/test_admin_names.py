@@ -21,9 +21,9 @@ def test_every_model_of_ours_declares_its_plural():
 
 def test_no_model_shown_in_the_admin_keeps_an_english_or_mechanical_name():
     with translation.override("fr"):
-        names = {
-            str(model._meta.verbose_name_plural) for model in admin.site._registry
-        } | {str(model._meta.app_config.verbose_name) for model in admin.site._registry}
+        names = {str(model._meta.verbose_name_plural) for model in admin.site._registry} | {
+            str(model._meta.app_config.verbose_name) for model in admin.site._registry
+        }
     wrong = {n for n in names if "device" in n.lower() or n.startswith("Otp") or n.endswith(("APIs", "ésés"))}
     assert wrong == set()
 
