@@ -160,3 +160,25 @@ def test_the_received_list_becomes_cards_on_a_phone(browser_page, live_server, d
     assert row.bounding_box()["width"] <= 390
     label = row.locator("td[data-label]").first.evaluate("(el) => getComputedStyle(el, '::before').content")
     assert label.strip('"').endswith(" : ")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_recovery_codes_never_overlap_when_they_wrap(browser_page, live_server, demo_world, width):
+    page = browser_page
+    email, secret = DEMO_USERS["supplier"]
+    login(page, live_server, email, DEMO_PASSWORD, secret, next_path="/comptes/securite/codes-de-secours/")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.get_by_role("button", name="Générer dix nouveaux codes").click()
+    page.wait_for_selector("#recovery-codes li")
+    boxes = [li.bounding_box() for li in page.locator("#recovery-codes li").all()]
+    assert len(boxes) == 10
+    for i, a in enumerate(boxes):
+        assert a["x"] >= 0 and a["x"] + a["width"] <= width
+        for b in boxes[i + 1 :]:
+            apart = (
+                a["x"] + a["width"] <= b["x"]
+                or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"]
+                or b["y"] + b["height"] <= a["y"]
+            )
+            assert apart, (a, b)
