@@ -7,6 +7,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.site import site_url
+
 
 def send_account_mail(to: str, template: str, subject: str, context: dict, *, language: str = "fr") -> None:
     """Render `emails/<template>.txt` in the recipient's language and send it once the data is committed.
@@ -14,7 +16,7 @@ def send_account_mail(to: str, template: str, subject: str, context: dict, *, la
     `subject` and lazy strings in `context` (gettext_lazy) are rendered in that language.
     """
     with translation.override(language):
-        body = render_to_string(f"emails/{template}.txt", {"site_url": settings.SITE_URL, **context})
+        body = render_to_string(f"emails/{template}.txt", {"site_url": site_url(), **context})
         rendered_subject = str(subject)
     transaction.on_commit(
         lambda: send_mail(rendered_subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=False)

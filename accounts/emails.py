@@ -10,11 +10,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import AttachmentRequest, Membership, PrincipalClaim, Structure, User
+from accounts.site import site_url
 
 
 def _send(user: User, template: str, context: dict) -> None:
     with translation.override(user.language or settings.LANGUAGE_CODE):
-        context = {"user": user, "site_url": settings.SITE_URL.rstrip("/"), **context}
+        context = {"user": user, "site_url": site_url(), **context}
         subject = " ".join(render_to_string(f"emails/structures/{template}_subject.txt", context).split())
         body = render_to_string(f"emails/structures/{template}.txt", context)
     send_mail(subject, body, None, [user.email])
@@ -30,7 +31,7 @@ def _managers(structure: Structure) -> list[User]:
 
 
 def structure_url(structure: Structure) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("accounts:structure_detail", args=[structure.uuid])
+    return site_url() + reverse("accounts:structure_detail", args=[structure.uuid])
 
 
 def attachment_requested(request: AttachmentRequest) -> None:
@@ -52,7 +53,7 @@ def attachment_decided(request: AttachmentRequest) -> None:
             "request": request,
             "structure": request.structure,
             "accepted": request.status == AttachmentRequest.Status.ACCEPTED,
-            "url": settings.SITE_URL.rstrip("/") + reverse("accounts:structure_list"),
+            "url": site_url() + reverse("accounts:structure_list"),
         },
     )
 

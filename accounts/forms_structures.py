@@ -5,10 +5,12 @@ on these forms (`add_service_error`).
 """
 
 from django import forms
+from django.db import models
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts import access, identifiers, services
+from accounts import access, identifiers, service_codes, services
 from accounts.models import Membership, Service, Structure, User
 
 RIGHT_CHOICES = [
@@ -132,9 +134,24 @@ class RefuseForm(forms.Form):
 
 
 class ServiceCreateForm(forms.Form):
-    code = forms.CharField(label=_("Code service"), max_length=100)
+    code = forms.CharField(
+        label=_("Code service"),
+        max_length=service_codes.MAX_LENGTH * 2,  # the length is checked, with its message, in clean_code
+        help_text=_(
+            "Le code que vos fournisseurs inscrivent sur leurs factures (référence de l'acheteur) : lettres "
+            "sans accent, chiffres, « _ » et « - » ; enregistré en majuscules."
+        ),
+    )
     name = forms.CharField(label=_("Libellé"), max_length=200)
     engagement_obligatoire = forms.BooleanField(label=_("Numéro d'engagement obligatoire"), required=False)
+
+    def clean_code(self):
+        code = service_codes.normalise(self.cleaned_data["code"])
+        problem = service_codes.problem(code)
+        if problem:
+            message, params = problem
+            raise forms.ValidationError(gettext(message) % params, code="service_code")
+        return code
 
 
 class ServiceEditForm(forms.Form):
@@ -150,11 +167,38 @@ class StructureDetailsForm(forms.Form):
     address = forms.CharField(label=_("Adresse"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+# What an invoice must carry to reach the structure, as one choice: "service or engagement" would mean
+# nothing next to either being required, so the three flags of the model are set together from it.
+ROUTING_REQUIREMENTS = {
+    "aucun": {},
+    "service": {"code_service_obligatoire": True},
+    "engagement": {"engagement_obligatoire": True},
+    "service_et_engagement": {"code_service_obligatoire": True, "engagement_obligatoire": True},
+    "service_ou_engagement": {"service_ou_engagement_obligatoire": True},
+}
+ROUTING_FLAGS = ("code_service_obligatoire", "engagement_obligatoire", "service_ou_engagement_obligatoire")
+
+
+def routing_requirement(flags: dict) -> str:
+    """The choice matching the model's flags (a stored mix no choice matches reads as the strictest)."""
+    if flags.get("code_service_obligatoire"):
+        return "service_et_engagement" if flags.get("engagement_obligatoire") else "service"
+    if flags.get("engagement_obligatoire"):
+        return "engagement"
+    return "service_ou_engagement" if flags.get("service_ou_engagement_obligatoire") else "aucun"
+
+
 class RoutingForm(forms.Form):
-    code_service_obligatoire = forms.BooleanField(label=_("Code service obligatoire"), required=False)
-    engagement_obligatoire = forms.BooleanField(label=_("Numéro d'engagement obligatoire"), required=False)
-    service_ou_engagement_obligatoire = forms.BooleanField(
-        label=_("Code service ou numéro d'engagement obligatoire"), required=False
+    requirement = forms.ChoiceField(
+        label=_("Données d'acheminement exigées sur chaque facture"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("aucun", _("Aucune")),
+            ("service", _("Code service obligatoire")),
+            ("engagement", _("Numéro d'engagement obligatoire")),
+            ("service_et_engagement", _("Code service et numéro d'engagement obligatoires")),
+            ("service_ou_engagement", _("Code service ou numéro d'engagement obligatoire (l'un des deux)")),
+        ],
     )
     gestion_mise_en_paiement = forms.BooleanField(
         label=_("Gestion du statut « mise en paiement »"), required=False
@@ -164,6 +208,21 @@ class RoutingForm(forms.Form):
         required=False,
         help_text=_("Les règles BR-FR refusent la facture au lieu d'avertir."),
     )
+
+    def __init__(self, *args, initial=None, **kwargs):
+        initial = dict(initial or {})
+        if "requirement" not in initial:
+            initial["requirement"] = routing_requirement(initial)
+        super().__init__(*args, initial=initial, **kwargs)
+
+    def clean(self):
+        """The flags `services.update_routing_parameters` takes, in place of the one choice."""
+        data = super().clean()
+        requirement = data.pop("requirement", None)
+        if requirement is not None:
+            chosen = ROUTING_REQUIREMENTS[requirement]
+            data.update({flag: chosen.get(flag, False) for flag in ROUTING_FLAGS})
+        return data
 
 
 class PesForm(forms.Form):
@@ -185,26 +244,56 @@ class TechnicalAccountForm(forms.Form):
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         name = obj.get_full_name()
-        return f"{name} <{obj.email}>" if name else obj.email
+        label = f"{name} <{obj.email}>" if name else obj.email
+        attached = getattr(obj, "attached_to", None)
+        return f"{label} — {', '.join(attached)}" if attached else label
 
 
-def transfer_candidates(structures, actor: User):
-    """People actively attached to any of these structures, other than the actor."""
-    return (
-        User.objects.filter(
-            memberships__structure__in=structures,
-            memberships__is_active=True,
-            kind=User.Kind.PERSON,
-            is_active=True,
-        )
-        .exclude(pk=actor.pk)
-        .distinct()
-        .order_by("last_name", "first_name", "email")
+def transfer_candidates(structures, actor: User, *, attached_to_all: bool = False):
+    """People actively attached to these structures (to every one of them with `attached_to_all`), the
+    actor aside: only they may receive the principal-manager role (`services.transfer_principal_manager`)."""
+    structures = list(structures)
+    active = models.Q(
+        memberships__structure__in=structures,
+        memberships__is_active=True,
+        memberships__structure__is_active=True,
     )
+    candidates = (
+        User.objects.filter(active, kind=User.Kind.PERSON, is_active=True)
+        .exclude(pk=actor.pk)
+        .annotate(attached=models.Count("memberships__structure", filter=active, distinct=True))
+    )
+    if attached_to_all:
+        candidates = candidates.filter(attached=len(structures))
+    return candidates.distinct().order_by("last_name", "first_name", "email")
+
+
+def _attachments(users, structures) -> dict[int, list[str]]:
+    """For each user, the names of the structures (among these) they are actively attached to."""
+    names: dict[int, list[str]] = {}
+    memberships = Membership.objects.filter(
+        user__in=users, structure__in=structures, is_active=True
+    ).select_related("structure")
+    for membership in memberships.order_by("structure__name"):
+        names.setdefault(membership.user_id, []).append(membership.structure.name)
+    return names
+
+
+class _LabelledCandidates(ModelChoiceIterator):
+    """The candidates, each labelled with the structures they belong to (one query for all of them)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        users = list(self.queryset)
+        attached = _attachments(users, self.field.structures)
+        for user in users:
+            user.attached_to = attached.get(user.pk, [])
+            yield self.choice(user)
 
 
 class TransferToOneForm(forms.Form):
-    """Modes 1 and 2: some (or all) of my structures to one user."""
+    """Modes 1 and 2: some (or all) of my structures to one user, who must belong to each of them."""
 
     structures = forms.ModelMultipleChoiceField(
         label=_("Structures à transférer"),
@@ -217,10 +306,36 @@ class TransferToOneForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.all_structures = all_structures
         self.fields["structures"].queryset = principal_of
-        self.fields["target"].queryset = transfer_candidates(principal_of, actor)
+        target = self.fields["target"]
+        target.structures = list(principal_of)
+        target.iterator = _LabelledCandidates  # before the queryset: setting it builds the widget's choices
+        target.queryset = transfer_candidates(principal_of, actor, attached_to_all=all_structures)
+        target.help_text = (
+            _("Seules les personnes rattachées à chacune de vos structures peuvent recevoir le rôle.")
+            if all_structures
+            else _("Chaque personne est suivie des structures auxquelles elle est rattachée.")
+        )
         if all_structures:
             del self.fields["structures"]
         self.principal_of = principal_of
+
+    def clean(self):
+        data = super().clean()
+        target = data.get("target")
+        structures = self.principal_of if self.all_structures else data.get("structures")
+        if target and structures:
+            attached = set(_attachments([target], structures).get(target.pk, []))
+            missing = [s.name for s in structures if s.name not in attached]
+            if missing:
+                self.add_error(
+                    "target",
+                    _(
+                        "%(user)s n'a pas de rattachement actif à : %(structures)s. Choisissez une personne "
+                        "rattachée à chaque structure transférée."
+                    )
+                    % {"user": target.email, "structures": ", ".join(f"« {n} »" for n in missing)},
+                )
+        return data
 
     def assignments(self) -> dict:
         structures = self.principal_of if self.all_structures else self.cleaned_data["structures"]

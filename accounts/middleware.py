@@ -17,6 +17,7 @@ _OPEN_PREFIXES = (
     "/comptes/email/confirmer",
     "/i18n/",
     "/api/",  # the API authenticates with tokens, or with a session already verified (see api.authentication)
+    "/favicon.ico",
 )
 
 

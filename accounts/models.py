@@ -144,6 +144,7 @@ class Structure(models.Model):
 
     class Meta:
         verbose_name = _("structure")
+        verbose_name_plural = _("structures")
         constraints = [
             models.UniqueConstraint(fields=["id_type", "identifier"], name="structure_identifier_unique"),
         ]
@@ -183,6 +184,7 @@ class Service(models.Model):
 
     class Meta:
         verbose_name = _("service")
+        verbose_name_plural = _("services")
         constraints = [models.UniqueConstraint(fields=["structure", "code"], name="service_code_unique")]
         ordering = ["code"]
 
@@ -223,6 +225,7 @@ class Membership(models.Model):
 
     class Meta:
         verbose_name = _("rattachement")
+        verbose_name_plural = _("rattachements")
         constraints = [models.UniqueConstraint(fields=["user", "structure"], name="membership_unique")]
 
     def __str__(self):
@@ -261,6 +264,7 @@ class AttachmentRequest(models.Model):
 
     class Meta:
         verbose_name = _("demande de rattachement")
+        verbose_name_plural = _("demandes de rattachement")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "structure"], condition=Q(status="en_attente"), name="one_pending_request"
@@ -366,6 +370,7 @@ class SecurityEvent(models.Model):
 
     class Meta:
         verbose_name = _("événement de sécurité")
+        verbose_name_plural = _("événements de sécurité")
         ordering = ["-at"]
 
     def __str__(self):
@@ -392,6 +397,7 @@ class ApiToken(models.Model):
 
     class Meta:
         verbose_name = _("jeton d'API")
+        verbose_name_plural = _("jetons d'API")
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
@@ -405,6 +411,10 @@ class PendingEmailChange(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("changement d'adresse e-mail en attente")
+        verbose_name_plural = _("changements d'adresse e-mail en attente")
 
     def __str__(self):
         return f"{self.user} → {self.new_email}"
@@ -459,6 +469,7 @@ class RecoveryCode(models.Model):
 
     class Meta:
         verbose_name = _("code de secours")
+        verbose_name_plural = _("codes de secours")
         constraints = [models.UniqueConstraint(fields=["device", "code_hash"], name="recovery_code_unique")]
 
     def __str__(self):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.auth_mail import notify_security_change, send_account_mail
 from accounts.journal import log_event
 from accounts.models import PendingEmailChange, SecurityEvent, User
+from accounts.site import site_url
 
 ACTIVATION_SALT = "chorale.accounts.activation"
 
@@ -59,7 +60,7 @@ def user_for_activation_token(token: str, *, now: datetime | None = None) -> Use
 
 
 def _send_activation(user) -> None:
-    link = settings.SITE_URL + reverse("accounts:activate", args=[make_activation_token(user)])
+    link = site_url() + reverse("accounts:activate", args=[make_activation_token(user)])
     send_account_mail(
         user.email,
         "activation",
@@ -164,7 +165,7 @@ def request_email_change(user, *, new_email: str, request=None) -> None:
         {
             "user": user,
             "new_email": new_email,
-            "link": settings.SITE_URL + reverse("accounts:email_confirm", args=[raw]),
+            "link": site_url() + reverse("accounts:email_confirm", args=[raw]),
             "hours": settings.EMAIL_CHANGE_HOURS,
         },
         language=user.language,

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import access, emails, identifiers
+from accounts import access, emails, identifiers, service_codes
 from accounts.models import ApiToken, AttachmentRequest, Membership, Service, Structure, User
 
 ALL_RIGHTS = dict.fromkeys(access.RIGHT_FIELDS.values(), True)
@@ -129,7 +129,7 @@ def create_structure(
         raise StructureError(_("La raison sociale est obligatoire."), field="name")
     if Structure.objects.filter(id_type=id_type, identifier=identifier).exists():
         raise StructureError(
-            _("Cette structure existe déjà sur Chorale : demandez à y être rattaché."), field="identifier"
+            _("Cette structure existe déjà sur Chorale : demandez-y un rattachement."), field="identifier"
         )
     try:
         with transaction.atomic():
@@ -148,7 +148,7 @@ def create_structure(
             )
     except IntegrityError as exc:  # created by someone else between the check and the insert
         raise StructureError(
-            _("Cette structure existe déjà sur Chorale : demandez à y être rattaché."), field="identifier"
+            _("Cette structure existe déjà sur Chorale : demandez-y un rattachement."), field="identifier"
         ) from exc
     return structure
 
@@ -211,9 +211,11 @@ def create_service(
     structure: Structure, *, actor: User, code: str, name: str, engagement_obligatoire: bool = False
 ) -> Service:
     _require(actor, structure, access.ADMIN)
-    code = code.strip()
-    if not code:
-        raise StructureError(_("Le code service est obligatoire."), field="code")
+    code = service_codes.normalise(code)
+    problem = service_codes.problem(code)
+    if problem:
+        message, params = problem
+        raise StructureError(_(message) % params, field="code")
     if structure.services.filter(code__iexact=code).exists():
         raise StructureError(_("Ce code service existe déjà dans la structure."), field="code")
     return Service.objects.create(
@@ -257,7 +259,7 @@ def request_attachment(user: User, structure: Structure, *, message: str = "") -
         raise StructureError(_("Cette structure n'est plus active."))
     if Membership.objects.filter(user=user, structure=structure, is_active=True).exists():
         raise StructureError(
-            _("Vous êtes déjà rattaché à « %(structure)s ».") % {"structure": structure.name}
+            _("Votre compte est déjà rattaché à « %(structure)s ».") % {"structure": structure.name}
         )
     try:
         with transaction.atomic():
@@ -502,7 +504,10 @@ def transfer_principal_manager(actor: User, assignments: Mapping[Structure, User
                 )
             if _active_person_member(structure, target) is None:
                 raise StructureError(
-                    _("%(user)s n'est pas rattaché à « %(structure)s » : le rôle ne peut lui être transféré.")
+                    _(
+                        "%(user)s n'a pas de rattachement actif à « %(structure)s » : le rôle ne peut "
+                        "lui être transféré."
+                    )
                     % {"user": target.email, "structure": structure.name}
                 )
         for structure in locked:
@@ -548,7 +553,9 @@ def reassign_principal_manager(
         )
         former = structure.principal_manager
         if former.pk == user.pk:
-            raise StructureError(_("%(user)s est déjà le gestionnaire principal.") % {"user": user.email})
+            raise StructureError(
+                _("%(user)s a déjà le rôle de gestionnaire principal.") % {"user": user.email}
+            )
         Membership.objects.get_or_create(
             user=user, structure=structure, defaults={"role": Membership.Role.MANAGER}
         )

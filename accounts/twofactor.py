@@ -37,6 +37,7 @@ from accounts.recovery import (  # noqa: F401  (part of this module's interface)
     new_recovery_code,
     normalize_recovery_code,
 )
+from accounts.site import site_url
 
 # --- Pure logic ---
 
@@ -147,7 +148,7 @@ def send_email_code(user, *, request=None, force=False) -> tuple[bool, str]:
         )
     minutes = settings.OTP_EMAIL_TOKEN_VALIDITY // 60
     with translation.override(user.language):
-        device.generate_challenge({"user": user, "minutes": minutes, "site_url": settings.SITE_URL})
+        device.generate_challenge({"user": user, "minutes": minutes, "site_url": site_url()})
     log_event(user, SecurityEvent.Kind.OTP_SENT, request=request, detail=_mask_email(user.email))
     return True, str(_("Un code à 6 chiffres a été envoyé à %(email)s.") % {"email": _mask_email(user.email)})
 

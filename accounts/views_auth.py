@@ -34,6 +34,7 @@ from accounts.forms_auth import (
 from accounts.journal import events_for_user, log_event
 from accounts.models import SecurityEvent, User
 from accounts.redirects import safe_next
+from accounts.site import site_url
 
 # Rates as django-ratelimit spells them; each can be overridden by a setting of the same name.
 _RATES = {
@@ -205,7 +206,7 @@ def logout_view(request):
     if request.user.is_authenticated:
         log_event(request.user, SecurityEvent.Kind.LOGOUT, request=request)
     auth.logout(request)  # flushes the session: its key and data are gone
-    messages.info(request, _("Vous êtes déconnecté."))
+    messages.info(request, _("Déconnexion effectuée."))
     return redirect("accounts:login")
 
 
@@ -273,7 +274,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "emails/password_reset_subject.txt"
     form_class = ChoralePasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
-    extra_email_context = {"site_url": settings.SITE_URL}
+
+    def post(self, request, *args, **kwargs):
+        # The links point at the host serving this request unless SITE_URL is set (accounts/site.py).
+        self.extra_email_context = {"site_url": site_url()}
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         limited = is_ratelimited(

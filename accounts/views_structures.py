@@ -346,7 +346,7 @@ def request_accept(request, structure, attachment_request):
         structure,
         form,
         lambda data: services.accept_attachment(pending, actor=request.user, **_membership_choices(data)),
-        _("%(user)s est rattaché à la structure.") % {"user": pending.user},
+        _("Rattachement de %(user)s accepté.") % {"user": pending.user},
     )
     return saved or render(
         request,
@@ -366,7 +366,7 @@ def request_refuse(request, structure, attachment_request):
         structure,
         form,
         lambda data: services.refuse_attachment(pending, actor=request.user, reason=data["reason"]),
-        _("Demande refusée ; le demandeur en est informé."),
+        _("Demande refusée ; un e-mail en donne le motif à la personne qui l'a faite."),
     )
     return saved or render(
         request,

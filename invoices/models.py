@@ -64,6 +64,7 @@ class StoredFile(models.Model):
 
     class Meta:
         verbose_name = _("fichier déposé")
+        verbose_name_plural = _("fichiers déposés")
 
     def __str__(self):
         return f"{self.original_name} ({self.sha256[:12]})"
@@ -96,6 +97,7 @@ class Deposit(models.Model):
 
     class Meta:
         verbose_name = _("dépôt")
+        verbose_name_plural = _("dépôts")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -121,6 +123,10 @@ class DepositDocument(models.Model):
     invoice = models.ForeignKey(
         "Invoice", null=True, blank=True, on_delete=models.SET_NULL, related_name="deposit_documents"
     )
+
+    class Meta:
+        verbose_name = _("fichier d'un dépôt")
+        verbose_name_plural = _("fichiers des dépôts")
 
     def __str__(self):
         return f"{self.stored_file} ({self.format or '?'})"
@@ -248,6 +254,7 @@ class Invoice(models.Model):
 
     class Meta:
         verbose_name = _("facture")
+        verbose_name_plural = _("factures")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -287,6 +294,10 @@ class InvoiceAttachment(models.Model):
     added_at = models.DateTimeField(auto_now_add=True)
     comment = models.TextField(blank=True)
 
+    class Meta:
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")
+
     def __str__(self):
         return str(self.stored_file)
 
@@ -306,6 +317,8 @@ class InvoiceEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("événement de l'historique")
+        verbose_name_plural = _("historique des factures")
         ordering = ["at", "id"]
 
     def __str__(self):
@@ -387,6 +400,8 @@ class PesExport(models.Model):
     pj_list = models.JSONField(default=list, blank=True)
 
     class Meta:
+        verbose_name = _("export PES")
+        verbose_name_plural = _("exports PES")
         ordering = ["-created_at"]
 
     def __str__(self):
@@ -414,6 +429,10 @@ class PesFile(models.Model):
     helios_status = models.CharField(max_length=16, choices=HeliosStatus.choices, default="", blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        verbose_name = _("fichier PES")
+        verbose_name_plural = _("fichiers PES")
+
     def __str__(self):
         return self.nom_fic
 
@@ -429,6 +448,10 @@ class PesExportItem(models.Model):
     reason = models.TextField(blank=True)
     revision = models.PositiveIntegerField(default=0, help_text=_("Révision de la facture à l'export."))
     helios_status = models.CharField(max_length=16, choices=HeliosStatus.choices, default="", blank=True)
+
+    class Meta:
+        verbose_name = _("facture d'un export PES")
+        verbose_name_plural = _("factures des exports PES")
 
     def __str__(self):
         return f"{self.nom_pj} ({self.id_unique})"
@@ -460,6 +483,7 @@ class PesSigningCertificate(models.Model):
 
     class Meta:
         verbose_name = _("certificat de signature PES")
+        verbose_name_plural = _("certificats de signature PES")
         ordering = ["-created_at"]
 
     def __str__(self):

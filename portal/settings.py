@@ -39,8 +39,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_email",
+    # django-otp's plugins, under French names in the admin (accounts/apps.py).
+    "accounts.apps.TotpConfig",
+    "accounts.apps.EmailCodeConfig",
     "django_otp_webauthn",
     "rest_framework",
     "drf_spectacular",
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "accounts.site.ServedFromMiddleware",  # links in mails: SITE_URL, or the host serving the request
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -88,9 +90,13 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "accounts.downloads.pending_download",
             ],
             # Template tags live with the capability they serve, not in an app-wide `templatetags` folder.
-            "libraries": {"invoice_workspace": "invoices.lifecycle.templatetags"},
+            "libraries": {
+                "invoice_workspace": "invoices.lifecycle.templatetags",
+                "invoice_display": "invoices.lifecycle.display_tags",
+            },
         },
     },
 ]
@@ -143,6 +149,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English pages write dates in ISO 8601 (portal/formats/en/formats.py), never month-first.
+FORMAT_MODULE_PATH = ["portal.formats"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
@@ -182,7 +190,8 @@ EMAIL_BACKEND = env.str(
 if "EMAIL_URL" in env.ENVIRON:
     vars().update(env.email("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Chorale <no-reply@chorale.localhost>")
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Empty: links in mails use the address the request was served at (accounts/site.py); set it in production.
+SITE_URL = env.str("SITE_URL", default="")
 
 # Second factor (django-otp).
 OTP_EMAIL_TOKEN_VALIDITY = 600  # 10 minutes: the e-mailed code at first login
@@ -196,7 +205,7 @@ OTP_TOTP_TOLERANCE = 1
 # WebAuthn (passkeys, security keys) through django-otp-webauthn, as a second factor (accounts/passkeys.py).
 # A key is bound to the relying-party id, the site's domain: changing it later orphans every enrolled key.
 # Browsers refuse an IP address or plain http (but on localhost) there: locally, open http://localhost:8000.
-_SITE = urlsplit(SITE_URL)
+_SITE = urlsplit(SITE_URL or "http://127.0.0.1:8000")
 _SITE_IS_SECURE_CONTEXT = _SITE.scheme == "https" or _SITE.hostname == "localhost"
 OTP_WEBAUTHN_RP_NAME = "Chorale"
 OTP_WEBAUTHN_RP_ID = env.str(

@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -13,6 +15,13 @@ invoice_urlpatterns = [
     path("", include("invoices.storage.urls")),
 ]
 
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to our own icon (resolved per request:
+    in production the static name carries its hash, known once collectstatic has run)."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
 urlpatterns = [
     path("", lifecycle_views.dashboard, name="dashboard"),
     path("comptes/", include("accounts.urls")),
@@ -22,6 +31,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("favicon.ico", favicon),
 ]
 
 admin.site.site_header = "Chorale — support"

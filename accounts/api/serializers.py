@@ -202,7 +202,7 @@ class TransferAssignmentSerializer(serializers.Serializer):
     structure = serializers.UUIDField(
         help_text=_("Id d'une structure dont vous êtes gestionnaire principal.")
     )
-    user = serializers.UUIDField(help_text=_("Id d'un utilisateur actif rattaché à cette structure."))
+    user = serializers.UUIDField(help_text=_("Id d'un compte actif rattaché à cette structure."))
 
 
 class TransferSerializer(serializers.Serializer):

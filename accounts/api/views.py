@@ -290,7 +290,7 @@ class PrincipalTransferView(APIView):
             if target is None:
                 raise ValidationError(
                     {
-                        "detail": _("L'utilisateur %(user)s n'est pas rattaché à « %(structure)s ».")
+                        "detail": _("Le compte %(user)s n'a pas de rattachement actif à « %(structure)s ».")
                         % {"user": item["user"], "structure": structure.name},
                         "field": "assignments",
                     }

@@ -110,8 +110,8 @@ MESSAGES = {
         "Choose the supplier structure you deposit this PDF for.",
     ),
     "CHORALE-SUPPLIER-NONE": (
-        "Vous n'êtes rattaché à aucune structure avec le droit de dépôt de factures.",
-        "You are attached to no structure with the right to deposit invoices.",
+        "Votre compte n'a le droit de dépôt de factures dans aucune structure.",
+        "Your account has the right to deposit invoices in no structure.",
     ),
     "CHORALE-SUPPLIER-MISMATCH": (
         "La facture est émise par {identifier}, et non par la structure choisie pour ce dépôt ({chosen}).",

@@ -71,7 +71,7 @@ def _deposit_post(request, guard, suppliers, limits):
     pdf_form = PlainPdfForm(request.POST)
     skipped = guard.oversized if guard is not None else []
     if not suppliers.exists():
-        form.add_error(None, _("Vous n'êtes rattaché à aucune structure avec le droit de dépôt de factures."))
+        form.add_error(None, _("Votre compte n'a le droit de dépôt de factures dans aucune structure."))
     if not request.FILES.getlist("files") and not any(field == "files" for field, _name in skipped):
         form.add_error("files", _("Choisissez au moins un fichier de facture."))
     forms_valid = form.is_valid() & pdf_form.is_valid()

@@ -78,7 +78,7 @@ class InvoiceFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         label=_("Statut"),
         choices=InvoiceStatus.choices,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        widget=forms.CheckboxSelectMultiple,
         method="filter_status",
     )
     number = django_filters.CharFilter(
@@ -186,6 +186,19 @@ class ReceivedInvoiceFilter(InvoiceFilter):
         label=_("Code service"), field_name="code_service", lookup_expr="iexact"
     )
     supplier = django_filters.CharFilter(label=_("Fournisseur (nom ou SIRET)"), method="filter_supplier")
+    # The day the payment clock started (delivery, or completion): the dashboard's ageing bars link here.
+    delivered_from = django_filters.DateFilter(
+        label=_("Mise à disposition à partir du"),
+        field_name="delivered_at",
+        lookup_expr="date__gte",
+        widget=_DateInput(),
+    )
+    delivered_to = django_filters.DateFilter(
+        label=_("Mise à disposition jusqu'au"),
+        field_name="delivered_at",
+        lookup_expr="date__lte",
+        widget=_DateInput(),
+    )
 
     def __init__(self, data=None, queryset=None, *, user=None, **kwargs):
         super().__init__(data, queryset, user=user, **kwargs)
@@ -261,6 +274,8 @@ FILTER_PARAMS = (
     "issued_to",
     "received_from",
     "received_to",
+    "delivered_from",
+    "delivered_to",
     "amount_min",
     "amount_max",
     "structure",

@@ -184,7 +184,11 @@ class BulkStatusForm(forms.Form):
         choices=[(s.value, s.label) for s in BULK_TARGETS],
     )
     invoices = forms.TypedMultipleChoiceField(
-        label=_("Factures"), coerce=str, choices=(), widget=forms.MultipleHiddenInput
+        label=_("Factures"),
+        coerce=str,
+        choices=(),
+        widget=forms.MultipleHiddenInput,
+        error_messages={"required": _("Sélectionnez au moins une facture : cochez-la dans la liste.")},
     )
 
     def __init__(self, *args, **kwargs):

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import Membership, User
+from accounts.site import site_url
 from invoices.lifecycle import reasons
 from invoices.lifecycle.transitions import lifecycle_code
 from invoices.models import Invoice, InvoiceEvent, InvoiceStatus
@@ -45,7 +46,7 @@ def _message(user: User, invoice: Invoice, event: InvoiceEvent, kind: str) -> Em
             "status_label": InvoiceStatus(event.to_status).label,
             "code": lifecycle_code(event.to_status),
             "reason_label": reasons.label(event.reason) if event.reason else "",
-            "url": settings.SITE_URL.rstrip("/") + reverse("invoices:invoice", args=[invoice.uuid]),
+            "url": site_url() + reverse("invoices:invoice", args=[invoice.uuid]),
         }
         subject = " ".join(render_to_string("emails/invoices/status_changed_subject.txt", context).split())
         body = render_to_string("emails/invoices/status_changed.txt", context)

@@ -6,14 +6,13 @@ The built-in PDF fonts cover Latin-1 only, so other characters are transliterate
 shipping a font file.
 """
 
-from decimal import Decimal, InvalidOperation
-
 from anyascii import anyascii
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
+from invoices.lifecycle import display
 from invoices.models import Invoice
 
 # UNTDID 1001 document type codes (BT-3) the portal names.
@@ -45,24 +44,12 @@ def _text(value) -> str:
 
 
 def _amount(value, currency: str = "") -> str:
-    if value in (None, ""):
-        return ""
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return _text(value)
-    formatted = f"{number:,.2f}".replace(",", " ").replace(".", ",")
-    return f"{formatted} {currency}".strip()
+    """French amounts (`2 208,00 €`; the built-in fonts lack €, which `_text` writes EUR)."""
+    return display.amount(value, currency) if currency else display.number(value, 2)
 
 
 def _number(value) -> str:
-    if value in (None, ""):
-        return ""
-    try:
-        number = Decimal(str(value)).normalize()
-    except (InvalidOperation, ValueError):
-        return _text(value)
-    return f"{number:f}".replace(".", ",")
+    return display.number(value)
 
 
 class _Pdf(FPDF):
@@ -124,8 +111,8 @@ def _render_pdf(invoice: Invoice) -> bytes:
     currency = ctx["currency"]
     pdf = _Pdf(format="A4")
     pdf.footer_text = _text(
-        f"Rendu lisible généré par Chorale à partir des données du fichier {ctx['format'].upper()}"
-        f"{' (' + ctx['profile'] + ')' if ctx['profile'] else ''} déposé. Seul le fichier déposé fait foi."
+        f"Rendu lisible généré par Chorale à partir des données du fichier "
+        f"{display.format_label(ctx['format'], ctx['profile'])} déposé. Seul le fichier déposé fait foi."
     )
     pdf.set_title(_text(f"{ctx['type']} {ctx['number']}"))
     pdf.set_creator("Chorale")
@@ -136,9 +123,9 @@ def _render_pdf(invoice: Invoice) -> bytes:
     pdf.set_font("Helvetica", "B", 16)
     pdf.cell(0, 9, _text(f"{ctx['type']} n° {ctx['number']}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("Helvetica", size=9)
-    dates = f"Date d'émission : {ctx['issue_date']}"
+    dates = f"Date d'émission : {display.day(ctx['issue_date'])}"
     if ctx["due_date"]:
-        dates += f"    Échéance : {ctx['due_date']}"
+        dates += f"    Échéance : {display.day(ctx['due_date'])}"
     if ctx["preceding_invoice"]:
         dates += f"    Facture d'origine : {ctx['preceding_invoice']}"
     pdf.cell(0, 5, _text(dates), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -187,7 +174,7 @@ def _render_pdf(invoice: Invoice) -> bytes:
                 line.get("id") or "",
                 line.get("name") or "",
                 _number(line.get("quantity")),
-                line.get("unit") or "",
+                display.unit_label(line.get("unit")),
                 _amount(line.get("unit_price")),
                 _number(line.get("vat_rate")),
                 _amount(line.get("net_amount")),
@@ -240,10 +227,11 @@ def _render_pdf(invoice: Invoice) -> bytes:
         pdf.cell(50, 6, _text(label))
         pdf.cell(40, 6, _text(_amount(ctx[key], currency)), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
+    # Notes keep their subject (UNTDID 4451) as a heading: `#PMT#…` reads "Informations de paiement".
     extra = [
         ("Conditions de paiement", ctx["payment_terms"]),
         ("IBAN", ctx["payment_iban"]),
-        ("Note", ctx["note"]),
+        *((note["label"] or "Note", note["text"]) for note in display.notes(ctx["note"])),
     ]
     for label, value in extra:
         if value:

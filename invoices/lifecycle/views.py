@@ -4,6 +4,7 @@ Views are adapters: they find invoices through `invoices.lifecycle.queries` (404
 operation of `invoices.lifecycle`, and turn its domain errors into form errors.
 """
 
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -20,10 +21,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import access
 from accounts.auth_mail import notify_security_change
+from accounts.downloads import require_recent_otp_download
 from accounts.journal import log_event
 from accounts.models import SecurityEvent
 from accounts.redirects import safe_next
-from accounts.twofactor import require_recent_otp
 from invoices import lifecycle
 from invoices.lifecycle import (
     COMPLETE,
@@ -163,8 +164,14 @@ def sent_list(request):
     return _list(request, "sent")
 
 
+def _list_page(request, direction: str, fmt: str) -> str:
+    """The list an export was asked from, with the same filters."""
+    query = request.GET.urlencode()
+    return reverse(f"invoices:{direction}") + (f"?{query}" if query else "")
+
+
 @require_GET
-@require_recent_otp
+@require_recent_otp_download(_list_page)
 def list_export(request, direction: str, fmt: str):
     """The current list (same filters and order, every page) as CSV or XLSX."""
     filterset = _filtered(request, direction)
@@ -523,13 +530,24 @@ def structure_dashboard(request, structure_uuid):
     sizes = counters.running_by_age(scopes, [(low, high) for _key, _label, low, high in AGEING_BUCKETS])
     ageing = [(key, label, n) for (key, label, _low, _high), n in zip(AGEING_BUCKETS, sizes, strict=True)]
     received_url = reverse("invoices:received") + "?" + urlencode({"structure": str(structure.uuid)})
+    today_start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    running_statuses = urlencode({"status": sorted(lifecycle.CLOCK_RUNNING), "sort": "received"}, doseq=True)
+    ageing_urls = []
+    for _key, _label, low, high in AGEING_BUCKETS:
+        # The same invoices in the list: the day their clock started, between the bucket's bounds.
+        days = {"delivered_from": today_start.date() - timedelta(days=high)} if high is not None else {}
+        if low:
+            days["delivered_to"] = today_start.date() - timedelta(days=low + 1)
+        ageing_urls.append(f"{received_url}&{running_statuses}&{urlencode(days)}")
+    status_bars = _bars([row for row in by_status if row[2]])
     return render(
         request,
         "invoices/lifecycle/dashboard.html",
         {
             "structure": structure,
-            "status_bars": _bars([row for row in by_status if row[2]]),
-            "ageing_bars": _bars(ageing),
+            # Each bar links to the received list showing its invoices.
+            "status_bars": [(*bar, f"{received_url}&{urlencode({'status': bar[0]})}") for bar in status_bars],
+            "ageing_bars": [(*bar, url) for bar, url in zip(_bars(ageing), ageing_urls, strict=True)],
             "total": sum(counts.values()),
             "running": sum(count for _k, _l, count in ageing),
             "received_url": received_url,

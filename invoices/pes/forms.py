@@ -50,6 +50,16 @@ class ExportFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = _service_choices(membership)
 
+    def show_shape(self, shape: str, counts: dict[str, int]) -> None:
+        """Check `shape` (the one shown) and give each shape its number of exportable invoices."""
+        self.fields["shape"].choices = [
+            (value, f"{label} — {counts.get(value, 0)}") for value, label in PesExport.Shape.choices
+        ]
+        self.initial["shape"] = shape
+        if self.is_bound and not self.data.get("shape"):
+            self.data = self.data.copy()
+            self.data["shape"] = shape
+
     def shape_value(self) -> str:
         if self.is_valid() and self.cleaned_data.get("shape"):
             return self.cleaned_data["shape"]

@@ -9,11 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import access
+from accounts.downloads import require_recent_otp_download
 from accounts.twofactor import require_recent_otp
 from invoices.models import PesExport
 from invoices.pes import export as pes_export
@@ -40,17 +42,19 @@ def pes_home(request):
 
 def _structure_context(request, structure):
     membership = structure.membership_of_user
-    if request.GET:
-        filter_form = ExportFilterForm(request.GET, membership=membership)
-        shape = filter_form.shape_value()
-    else:
-        # Open on the shape that holds what the user can export (mandated invoices go with RefCompta).
-        shape = pes_scope.default_shape(structure, actor=request.user)
-        filter_form = ExportFilterForm(None, membership=membership, initial={"shape": shape})
-    invoices = pes_scope.exportable_invoices(
-        structure, actor=request.user, filters=filter_form.filters(), shape=shape
-    )
-    total = invoices.count()
+    filter_form = ExportFilterForm(request.GET or None, membership=membership)
+    filters = filter_form.filters()
+    counts = {
+        value: pes_scope.exportable_invoices(
+            structure, actor=request.user, filters=filters, shape=value
+        ).count()
+        for value in (PesExport.Shape.PJ_LIST, PesExport.Shape.REF_COMPTA)  # a tie keeps the first
+    }
+    # Unless a shape was asked for, open on the one holding the invoices there are to export.
+    shape = filter_form.shape_value() if request.GET.get("shape") else max(counts, key=counts.get)
+    filter_form.show_shape(shape, counts)
+    invoices = pes_scope.exportable_invoices(structure, actor=request.user, filters=filters, shape=shape)
+    total = counts[shape]
     return {
         "structure": structure,
         "filter_form": filter_form,
@@ -197,6 +201,10 @@ def pes_reexport(request, export):
     return render(request, "invoices/pes/export.html", _detail_context(request, export, form), status=400)
 
 
+def _export_page(export) -> str:
+    return reverse("invoices:pes_export", args=[export.uuid])
+
+
 @login_required
 @require_GET
 def pes_file_download(request, export, n):
@@ -204,7 +212,7 @@ def pes_file_download(request, export, n):
     export = pes_scope.get_export_for_user(request.user, export, read=True)
     pes_file = pes_scope.get_pes_file(export, n)
 
-    @require_recent_otp
+    @require_recent_otp_download(lambda request: _export_page(export))
     def send(request):
         pes_report.record_download(pes_file, actor=request.user, request=request)
         return pes_report.pes_file_response(pes_file)
@@ -218,7 +226,7 @@ def pes_pj_list(request, export, fmt):
     """The IdUnique/NomPJ/TypePJ list the financial software needs for its PJRef (CSV or JSON)."""
     export = pes_scope.get_export_for_user(request.user, export)
 
-    @require_recent_otp
+    @require_recent_otp_download(lambda request: _export_page(export))
     def send(request):
         pes_report.record_download_list(export, actor=request.user, request=request, fmt=fmt)
         if fmt == "csv":

@@ -9,11 +9,13 @@ import os
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from accounts.downloads import reverify_then_back
 from accounts.journal import log_event
 from accounts.models import SecurityEvent
-from accounts.twofactor import has_recent_otp, reverify_redirect
+from accounts.twofactor import has_recent_otp
 from invoices.storage.archive import archive_structures, archive_years, build_yearly_archive
 
 
@@ -31,7 +33,7 @@ def archive_download(request, structure_uuid, year: int):
     if structure is None:
         raise Http404("No such structure")  # before the second-factor check: an outsider learns nothing
     if not has_recent_otp(request):
-        return reverify_redirect(request)
+        return reverify_then_back(request, reverse("invoices:archives"))
     archive = build_yearly_archive(structure, year)
     log_event(
         request.user,

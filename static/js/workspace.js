@@ -1,6 +1,12 @@
 // The invoice workspace: select all rows, explain the reason chosen, warn before a rejection that a gentler
 // answer would fit. The server checks everything again; the page works without this file.
 document.addEventListener("DOMContentLoaded", () => {
+  // A browser without a PDF viewer (phones) shows a blank frame: offer the download instead.
+  if (navigator.pdfViewerEnabled === false) {
+    document.querySelectorAll("[data-pdf-frame]").forEach((frame) => frame.remove());
+    document.querySelectorAll("[data-pdf-fallback]").forEach((el) => { el.hidden = false; });
+  }
+
   document.querySelectorAll("[data-select-all]").forEach((box) => {
     box.addEventListener("change", () => {
       box.closest("form").querySelectorAll('input[name="invoices"]').forEach((row) => {

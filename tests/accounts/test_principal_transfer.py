@@ -125,7 +125,7 @@ def test_a_transfer_to_a_user_not_attached_is_refused_and_changes_nothing(
             "/comptes/structures/transfert/partiel/", {"structures": [alpha.pk, beta.pk], "target": target.pk}
         )
     assert response.status_code == 200
-    assert "cible@example.test n&#x27;est pas rattaché à « Beta »" in response.content.decode()
+    assert "cible@example.test n&#x27;a pas de rattachement actif à : « Beta »" in response.content.decode()
     for structure in three:
         structure.refresh_from_db()
         assert structure.principal_manager == actor
@@ -138,7 +138,7 @@ def test_a_deactivated_attachment_does_not_count(actor, three):
     alpha = three[0]
     target = UserFactory()
     attach(target, alpha).__class__.objects.filter(user=target).update(is_active=False)
-    with pytest.raises(services.StructureError, match="n'est pas rattaché"):
+    with pytest.raises(services.StructureError, match="n'a pas de rattachement actif"):
         services.transfer_principal_manager(actor, {alpha: target})
 
 

@@ -42,7 +42,7 @@ def test_an_existing_structure_cannot_be_created_twice(client):
         "/comptes/structures/nouvelle/",
         {"kind": "private", "id_type": "siret", "identifier": existing.identifier, "name": "Copie"},
     )
-    assert "demandez à y être rattaché" in response.content.decode()
+    assert "demandez-y un rattachement" in response.content.decode()
     assert Structure.objects.count() == 1
 
 
@@ -115,7 +115,7 @@ def test_routing_parameters_are_edited_by_an_administrator(client, public_struct
     admin_user = member(public_structure, can_admin=True)
     verified_client(client, admin_user).post(
         f"/comptes/structures/{public_structure.uuid}/parametres/",
-        {"engagement_obligatoire": "on", "gestion_mise_en_paiement": "on"},
+        {"requirement": "engagement", "gestion_mise_en_paiement": "on"},
     )
     public_structure.refresh_from_db()
     assert public_structure.engagement_obligatoire
