@@ -15,6 +15,7 @@ _OPEN_PREFIXES = (
     "/comptes/email/confirmer",
     "/i18n/",
     "/api/",  # the API authenticates with tokens, or with a session already verified (see api.authentication)
+    "/cpro/",  # the Chorus Pro-compatible API: an OAuth2 token and a technical account on every call
 )
 
 

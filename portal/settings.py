@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accounts",
     "invoices",
     "portal",
+    "invoices.cpro",
 ]
 
 MIDDLEWARE = [
@@ -212,7 +213,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": "60/min",
+        "user": "600/min",
+        "cpro": env.str("CHORALE_CPRO_RATE", default="600/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Chorale API",
@@ -265,6 +270,36 @@ CHORALE_PES_XSD_DIR = env.str("CHORALE_PES_XSD_DIR", default="")
 # Invoices and their originals are accounting vouchers kept ten years (Code de commerce, L. 123-22).
 CHORALE_RETENTION_YEARS = env.int("CHORALE_RETENTION_YEARS", default=10)
 CHORALE_PES_MAX_FILE_BYTES = env.int("CHORALE_PES_MAX_FILE_BYTES", default=50 * 1024 * 1024)
+
+# The Chorus Pro-compatible API (/cpro/, /api/oauth/token) and the connector to Chorus Pro itself.
+# OAuth2 access tokens live an hour (PISTE's); technical-account passwords expire, as on Chorus Pro.
+CHORALE_CPRO_TOKEN_SECONDS = env.int("CHORALE_CPRO_TOKEN_SECONDS", default=3600)
+CHORALE_CPRO_PASSWORD_DAYS = env.int("CHORALE_CPRO_PASSWORD_DAYS", default=365)
+CHORALE_CPRO_TOKEN_RATE_IP = env.str("CHORALE_CPRO_TOKEN_RATE_IP", default="60/m")
+# Chorus Pro itself (PISTE): the qualification hosts unless production is configured.
+CHORALE_CPRO_API_URL = env.str(
+    "CHORALE_CPRO_API_URL",
+    default="https://api.piste.gouv.fr" if PRODUCTION else "https://sandbox-api.piste.gouv.fr",
+)
+CHORALE_CPRO_TOKEN_URL = env.str(
+    "CHORALE_CPRO_TOKEN_URL",
+    default=(
+        "https://oauth.piste.gouv.fr/api/oauth/token"
+        if PRODUCTION
+        else "https://sandbox-oauth.piste.gouv.fr/api/oauth/token"
+    ),
+)
+CHORALE_CPRO_TIMEOUT = env.float("CHORALE_CPRO_TIMEOUT", default=30.0)
+CHORALE_CPRO_SYNC_MINUTES = env.int("CHORALE_CPRO_SYNC_MINUTES", default=15)
+CHORALE_CPRO_RETRY_SECONDS = env.int("CHORALE_CPRO_RETRY_SECONDS", default=60)
+CHORALE_CPRO_RETRY_MAX_SECONDS = env.int("CHORALE_CPRO_RETRY_MAX_SECONDS", default=6 * 3600)
+CHORALE_CPRO_DOWNLOAD_FORMAT = env.str("CHORALE_CPRO_DOWNLOAD_FORMAT", default="PDF")
+# The support account that holds a supplier structure the connector has to create (default: the only one).
+CHORALE_CPRO_SUPPORT_EMAIL = env.str("CHORALE_CPRO_SUPPORT_EMAIL", default="")
+# Celery beat runs the connector's synchronisation every minute; each connection keeps its own pace.
+CELERY_BEAT_SCHEDULE = {
+    "cpro-sync": {"task": "invoices.cpro.tasks.sync_connections", "schedule": 60.0},
+}
 
 LOGGING = {
     "version": 1,
