@@ -213,11 +213,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_THROTTLE_RATES": {
-        "anon": "60/min",
-        "user": "600/min",
-        "cpro": env.str("CHORALE_CPRO_RATE", default="600/min"),
-    },
+    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Chorale API",
@@ -276,6 +272,7 @@ CHORALE_PES_MAX_FILE_BYTES = env.int("CHORALE_PES_MAX_FILE_BYTES", default=50 * 
 CHORALE_CPRO_TOKEN_SECONDS = env.int("CHORALE_CPRO_TOKEN_SECONDS", default=3600)
 CHORALE_CPRO_PASSWORD_DAYS = env.int("CHORALE_CPRO_PASSWORD_DAYS", default=365)
 CHORALE_CPRO_TOKEN_RATE_IP = env.str("CHORALE_CPRO_TOKEN_RATE_IP", default="60/m")
+CHORALE_CPRO_RATE = env.str("CHORALE_CPRO_RATE", default="600/min")  # calls per technical account
 # Chorus Pro itself (PISTE): the qualification hosts unless production is configured.
 CHORALE_CPRO_API_URL = env.str(
     "CHORALE_CPRO_API_URL",

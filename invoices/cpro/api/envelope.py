@@ -9,6 +9,7 @@ calls), still with `codeRetour` and `libelle` in the body, which one client pars
 import json
 from contextlib import nullcontext
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -19,7 +20,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from accounts import cpro_identity
@@ -124,6 +125,15 @@ def read_body(request, limit: int) -> dict:
     return body
 
 
+class CproThrottle(UserRateThrottle):
+    """Calls per technical account (CHORALE_CPRO_RATE), counted in the shared cache."""
+
+    scope = "cpro"
+
+    def get_rate(self):
+        return settings.CHORALE_CPRO_RATE
+
+
 def _language(body: dict):
     code = str(body.get("codeLangue") or "").strip().lower()
     return translation.override(code) if code in ("fr", "en") else nullcontext()
@@ -134,8 +144,7 @@ class CproView(APIView):
 
     authentication_classes = [CproAuthentication]
     permission_classes = [IsAuthenticated]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "cpro"
+    throttle_classes = [CproThrottle]
     renderer_classes = [JSONRenderer]
     parser_classes = [JSONParser]  # for the schema: the body is read by read_body
     max_body = SMALL_BODY
