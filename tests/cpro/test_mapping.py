@@ -82,7 +82,7 @@ def test_every_deposit_status_is_a_flow_state_and_back():
 
 
 def test_the_final_flow_states_are_those_oca_stops_polling_at():
-    assert mapping.FINAL_FLOW_STATES == {"IN_INTEGRE", "IN_INTEGRE_PARTIEL", "IN_REJETE"}
+    assert {"IN_INTEGRE", "IN_INTEGRE_PARTIEL", "IN_REJETE"} == mapping.FINAL_FLOW_STATES
     assert mapping.flow_state(DepositStatus.EN_COURS) == "IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP"
 
 
