@@ -1,5 +1,5 @@
-"""`create_cpro_credentials` provisions a technical account and prints its Chorus Pro credentials once, as JSON;
-only hashes are kept."""
+"""`create_cpro_credentials` provisions a technical account and prints its Chorus Pro credentials once, as
+JSON; only hashes are kept."""
 
 import json
 from datetime import date, timedelta
