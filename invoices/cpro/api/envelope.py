@@ -201,7 +201,7 @@ def cpro_schema(name: str, summary: str, *, request: dict, response: dict, descr
         tags=[TAG],
         summary=summary,
         description=description,
-        request=inline_serializer(f"Cpro{camel}Request", _fields(request)),
+        request=inline_serializer(f"Cpro{camel}", _fields(request)),
         responses={
             200: inline_serializer(f"Cpro{camel}Response", _fields({**envelope_fields, **response})),
             400: OpenApiResponse(_error(f"Cpro{camel}BadRequest"), description="Body is not a JSON object."),
