@@ -1,4 +1,4 @@
-"""The directory of recipients under /comptes/annuaire/."""
+"""The directory of recipients under /comptes/annuaire/: public information, not a tenant's pages."""
 
 from django.urls import path
 
@@ -6,5 +6,5 @@ from accounts import views_directory as views
 
 urlpatterns = [
     path("annuaire/", views.directory, name="directory"),
-    path("annuaire/<uuid:structure>/", views.directory_detail, name="directory_detail"),
+    path("annuaire/<uuid:entity>/", views.directory_detail, name="directory_detail"),
 ]

@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from accounts import access, cpro_identity, services
 from accounts.forms_structures import TechnicalAccountForm, add_service_error
-from accounts.twofactor import require_recent_otp
+from accounts.twofactor import has_recent_otp, reverify_redirect
 
 
 def _shown_once(response):
@@ -14,10 +14,11 @@ def _shown_once(response):
 
 
 @login_required
-@require_recent_otp
 def cpro_credentials_create(request, structure):
     """A technical account with its OAuth2 client and `cpro-account` login and password."""
     structure = access.get_structure_for_user(request.user, structure, right=access.MANAGE)
+    if not has_recent_otp(request):  # after the lookup: an outsider gets 404, not a second-factor prompt
+        return reverify_redirect(request)
     form = TechnicalAccountForm(request.POST or None, initial={"rights": [access.DEPOSIT]})
     credentials = None
     if request.method == "POST" and form.is_valid():
@@ -36,11 +37,12 @@ def cpro_credentials_create(request, structure):
 
 
 @login_required
-@require_recent_otp
 def cpro_password_renew(request, structure, credential):
     """A new `cpro-account` password for one of the structure's technical accounts, with a new expiry."""
     structure = access.get_structure_for_user(request.user, structure, right=access.MANAGE)
     credential = cpro_identity.get_credential_for_manager(structure, credential)
+    if not has_recent_otp(request):
+        return reverify_redirect(request)
     renewed = None
     if request.method == "POST":
         renewed = cpro_identity.renew_cpro_password(credential, actor=request.user, request=request)

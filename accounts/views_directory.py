@@ -18,8 +18,9 @@ def directory(request):
 
 
 @login_required
-def directory_detail(request, structure):
-    structure = public_directory.get_public_structure(structure)
+def directory_detail(request, entity):
+    """A public structure of the directory: public information, open to every user (not a tenant's page)."""
+    structure = public_directory.get_public_structure(entity)
     services = [
         {"service": s, "requires": public_directory.requirements(structure, s)}
         for s in structure.active_services

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import requests
 from django.conf import settings
+from django.utils import timezone
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +153,8 @@ class ChorusProClient:
             "paramRecherche": {"pageResultatDemandee": page, "nbResultatsParPage": per_page},
         }
         if since is not None:
-            body["periodeDateHeureEtatCourantDu"] = since.strftime("%Y-%m-%dT%H:%M:%S")
+            # Chorus Pro reads a date-time without offset, in its own time zone (Paris), as Chorale does.
+            body["periodeDateHeureEtatCourantDu"] = timezone.localtime(since).strftime("%Y-%m-%dT%H:%M:%S")
         answer = self.call("factures/v1/rechercher/recipiendaire", body, accept=(20000,))
         if answer.get("codeRetour") == 20000:
             return {"listeFactures": [], "pageCourante": page, "pages": page}

@@ -196,6 +196,8 @@ def _finish(connection: Connection, result: SyncResult) -> SyncResult:
     now = timezone.now()
     if result.ok:
         failures, wait, success = 0, timedelta(minutes=settings.CHORALE_CPRO_SYNC_MINUTES), now
+        if connection.pulled.filter(state=PulledInvoice.State.PENDING, next_attempt_at__lte=now).exists():
+            wait = timedelta(minutes=1)  # more invoices than one round deposits: the next round comes soon
     else:
         failures = connection.failures + 1
         wait = min(pulling.retry_delay(failures), timedelta(minutes=settings.CHORALE_CPRO_SYNC_MINUTES))

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import access, services
-from accounts.twofactor import require_recent_otp
+from accounts.twofactor import has_recent_otp, reverify_redirect
 from invoices.cpro import connector
 from invoices.cpro.forms import ConnectionForm
 from invoices.cpro.models import PulledInvoice, StatusPush
@@ -48,9 +48,10 @@ def connection(request, structure):
 
 
 @login_required
-@require_recent_otp
 def credentials(request, structure):
     structure = _structure(request, structure)
+    if not has_recent_otp(request):  # after the lookup: an outsider gets 404, not a second-factor prompt
+        return reverify_redirect(request)
     form = ConnectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -80,7 +81,10 @@ def _connection(request, structure):
 @login_required
 @require_POST
 def sync_now(request, structure):
-    structure, current = _connection(request, structure)
+    structure = _structure(request, structure)
+    current = connector.connection_of(structure)
+    if current is None:  # nothing to synchronise yet: the page says how to connect
+        return _back(structure)
     connector.request_sync(current, actor=request.user)
     messages.success(request, _("Synchronisation demandée : elle a lieu dans la minute."))
     return _back(structure)
@@ -89,7 +93,10 @@ def sync_now(request, structure):
 @login_required
 @require_POST
 def toggle(request, structure):
-    structure, current = _connection(request, structure)
+    structure = _structure(request, structure)
+    current = connector.connection_of(structure)
+    if current is None:
+        return _back(structure)
     connector.set_active(current, actor=request.user, active=not current.is_active)
     messages.success(request, _("Connexion réactivée.") if current.is_active else _("Connexion suspendue."))
     return _back(structure)
