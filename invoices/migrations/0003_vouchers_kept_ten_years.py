@@ -32,7 +32,7 @@ $$ LANGUAGE plpgsql;
 def install(apps, schema_editor):
     run = schema_editor.execute
     if schema_editor.connection.vendor == "postgresql":
-        run(PG_FUNCTION)
+        run(PG_FUNCTION, None)  # no parameters: the % of RAISE must not be read as a placeholder
         for table in GUARDED_DELETES:
             run(
                 f"CREATE TRIGGER {table}_kept BEFORE DELETE ON {table} "
