@@ -109,7 +109,10 @@ def deposit_due(connection: Connection, client: ChorusProClient) -> list[str]:
 def _claim(item: PulledInvoice, now) -> bool:
     """Take the row for this worker (0 rows updated: another one took it)."""
     taken = PulledInvoice.objects.filter(
-        pk=item.pk, state=PulledInvoice.State.PENDING, next_attempt_at=item.next_attempt_at
+        pk=item.pk,
+        state=PulledInvoice.State.PENDING,
+        next_attempt_at=item.next_attempt_at,
+        next_attempt_at__lte=now,
     ).update(next_attempt_at=now + CLAIM, attempts=F("attempts") + 1)
     item.refresh_from_db()
     return bool(taken)

@@ -98,7 +98,10 @@ def send_due(connection: Connection, client: ChorusProClient) -> list[str]:
 
 def _claim(push: StatusPush, now) -> bool:
     taken = StatusPush.objects.filter(
-        pk=push.pk, state=StatusPush.State.PENDING, next_attempt_at=push.next_attempt_at
+        pk=push.pk,
+        state=StatusPush.State.PENDING,
+        next_attempt_at=push.next_attempt_at,
+        next_attempt_at__lte=now,
     ).update(next_attempt_at=now + CLAIM, attempts=F("attempts") + 1)
     push.refresh_from_db()
     return bool(taken)
