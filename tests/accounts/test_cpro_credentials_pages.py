@@ -3,9 +3,11 @@ are shown once, kept hashed, and their password is renewed the same way."""
 
 import pytest
 
+from accounts import cpro_identity
 from accounts.models import CproCredential, SecurityEvent, User
 from tests.conftest import verified_client
 from tests.cpro.helpers import CproCaller
+from tests.factories import PublicStructureFactory
 from tests.factories_structures import member, with_fresh_otp
 
 pytestmark = pytest.mark.django_db
@@ -74,9 +76,6 @@ def test_a_new_password_replaces_the_old_one_at_once(client, public_structure):
 
 
 def test_another_structures_credential_cannot_be_renewed_from_here(client, public_structure):
-    from accounts import cpro_identity
-    from tests.factories import PublicStructureFactory
-
     cpro_identity.create_cpro_credentials(PublicStructureFactory(), actor=None, name="X", rights=["triage"])
     foreign = CproCredential.objects.get()
     with_fresh_otp(client, public_structure.principal_manager)

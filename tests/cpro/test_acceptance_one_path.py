@@ -3,6 +3,7 @@
 
 import pytest
 
+from accounts import cpro_identity
 from invoices.cpro import mapping
 from invoices.models import Deposit, Invoice
 from tests.cpro.helpers import CproCaller, b64, make_cpro_world
@@ -92,8 +93,6 @@ def test_an_api_v1_deposit_is_found_through_cpro_too(client, w):
 
 def test_another_suppliers_account_sees_nothing_of_it_through_either_api(client, w, flow):
     number, deposit, invoice = flow
-    from accounts import cpro_identity
-
     other = cpro_identity.create_cpro_credentials(
         StructureFactory(), actor=None, name="ERP", rights=["deposit"]
     )[1]

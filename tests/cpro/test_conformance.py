@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pytest
 
 from invoices.cpro import mapping
+from invoices.cpro.api.urls import OPERATIONS
 from tests.cpro.helpers import CproCaller, b64, make_cpro_world
 from tests.factories_deposit import invoice_bytes
 
@@ -438,8 +439,6 @@ def test_the_connectors_request_gets_the_fields_they_read(ctx, case, who, operat
 
 def test_every_operation_of_the_sheet_is_replayed():
     replayed = {operation for _c, _w, operation, _b, _check in CASES}
-    from invoices.cpro.api.urls import OPERATIONS
-
     assert set(OPERATIONS) - replayed == {
         "transverses/v1/health-check",  # a GET: tests/cpro/test_acceptance_directory.py
         "transverses/v1/recuperer/structures/actives/destinataire",

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.models import Structure
+from accounts.models import Structure, User
 from invoices.cpro import connector, tasks
 from invoices.cpro.flux import deposit_pulled
 from invoices.cpro.models import Connection, PulledInvoice
@@ -90,8 +90,6 @@ def test_a_pdf_without_structured_data_is_deposited_with_chorus_pros_record_as_i
 def test_without_a_support_account_to_hold_a_new_supplier_the_invoice_is_refused_with_the_reason(
     w, connection
 ):
-    from accounts.models import User
-
     User.objects.filter(is_staff=True).update(is_staff=False)
     item = PulledInvoice.objects.create(
         connection=connection, structure=w.recipient, origin_id=43, supplier_code="73282932000074"

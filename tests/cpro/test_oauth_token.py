@@ -7,7 +7,7 @@ from urllib.parse import quote, urlencode
 import pytest
 
 from accounts import cpro_identity
-from accounts.models import CproAccessToken
+from accounts.models import CproAccessToken, User
 from tests.cpro.helpers import FORM, TOKEN_URL
 from tests.factories import StructureFactory
 
@@ -94,8 +94,6 @@ def test_another_grant_is_unsupported(client, credentials):
 
 
 def test_the_client_of_a_deactivated_technical_account_gets_no_token(client, credentials):
-    from accounts.models import User
-
     User.objects.filter(email=credentials["login"]).update(is_active=False)
     response = post(
         client,
