@@ -18,6 +18,8 @@ ADD_FIELDS = [
     "identifier",
     "name",
     "address",
+    "postal_code",
+    "town",
     *services.ROUTING_FIELDS,
     "pes_id_post",
     "pes_cod_col",

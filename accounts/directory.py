@@ -24,8 +24,10 @@ FLAG_COLUMNS = (
     "gestion_mise_en_paiement",
 )
 SERVICE_COLUMNS = ("code_service", "libelle_service", "service_engagement_obligatoire", "service_actif")
-COLUMNS = (*REQUIRED_COLUMNS, "adresse", *FLAG_COLUMNS, *SERVICE_COLUMNS)
-STRUCTURE_COLUMNS = (*REQUIRED_COLUMNS, "adresse", *FLAG_COLUMNS)
+# The town and postal code feed the directory of recipients (search by town).
+PLACE_COLUMNS = {"code_postal": ("postal_code", 10), "ville": ("town", 100)}
+COLUMNS = (*REQUIRED_COLUMNS, "adresse", *PLACE_COLUMNS, *FLAG_COLUMNS, *SERVICE_COLUMNS)
+STRUCTURE_COLUMNS = (*REQUIRED_COLUMNS, "adresse", *PLACE_COLUMNS, *FLAG_COLUMNS)
 
 _TRUE = frozenset({"1", "oui", "o", "true", "vrai", "yes", "y", "x"})
 _FALSE = frozenset({"", "0", "non", "n", "false", "faux", "no"})
@@ -50,6 +52,7 @@ class DirectoryEntry:
     name: str
     line: int
     address: str | None = None  # None: column absent, left as it is
+    place: dict[str, str] = field(default_factory=dict)  # postal_code, town: only the columns present
     flags: dict[str, bool] = field(default_factory=dict)
     services: dict[str, DirectoryService] | None = None  # None: no `code_service` column, services untouched
 
@@ -200,6 +203,9 @@ def _read_row(values: dict, line: int, entries: dict, seen: dict, errors: list) 
         entry = DirectoryEntry(siret=siret, name=name, line=line)
         if "adresse" in values:
             entry.address = values["adresse"].strip()
+        for column, (attribute, limit) in PLACE_COLUMNS.items():
+            if column in values:
+                entry.place[attribute] = _text(values[column], column, limit, errors, line)
         for flag in FLAG_COLUMNS:
             if flag in values:
                 entry.flags[flag] = _boolean(values[flag], flag, errors, line)

@@ -165,6 +165,8 @@ class ServiceEditForm(forms.Form):
 class StructureDetailsForm(forms.Form):
     name = forms.CharField(label=_("Raison sociale"), max_length=200)
     address = forms.CharField(label=_("Adresse"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    postal_code = forms.CharField(label=_("Code postal"), max_length=10, required=False)
+    town = forms.CharField(label=_("Commune"), max_length=100, required=False)
 
 
 # What an invoice must carry to reach the structure, as one choice: "service or engagement" would mean

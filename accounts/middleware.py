@@ -18,6 +18,7 @@ _OPEN_PREFIXES = (
     "/i18n/",
     "/api/",  # the API authenticates with tokens, or with a session already verified (see api.authentication)
     "/favicon.ico",
+    "/cpro/",  # the Chorus Pro-compatible API: an OAuth2 token and a technical account on every call
 )
 
 

@@ -103,6 +103,8 @@ class Structure(models.Model):
     identifier = models.CharField(_("identifiant"), max_length=40)
     name = models.CharField(_("raison sociale"), max_length=200)
     address = models.TextField(_("adresse"), blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=10, blank=True)
+    town = models.CharField(_("commune"), max_length=100, blank=True, db_index=True)
     country = models.CharField(_("pays"), max_length=2, default="FR")
     vat_number = models.CharField(_("n° TVA"), max_length=20, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -474,3 +476,8 @@ class RecoveryCode(models.Model):
 
     def __str__(self):
         return f"{self.code_hash[:8]}… ({'utilisé' if self.used_at else 'disponible'})"
+
+
+# --- The Chorus Pro-compatible API's credentials (see accounts/cpro_identity.py) ----------------------------
+
+from accounts.models_cpro import CproAccessToken, CproCredential  # noqa: E402, F401

@@ -261,7 +261,7 @@ def _import_one(entry: DirectoryEntry, *, actor: User, errors: list) -> Structur
         .first()
     )
     if structure is None:
-        fields = {"address": entry.address or "", **entry.flags}
+        fields = {"address": entry.address or "", **entry.place, **entry.flags}
         structure = register_public_structure(
             Structure(id_type=identifiers.SIRET, identifier=entry.siret, name=entry.name, **fields),
             actor=actor,
@@ -286,7 +286,7 @@ def _import_one(entry: DirectoryEntry, *, actor: User, errors: list) -> Structur
     if not is_awaiting_claim(structure):
         return StructureOutcome(entry.siret, structure.name, StructureOutcome.CLAIMED)
     outcome = StructureOutcome(entry.siret, entry.name, StructureOutcome.UPDATED)
-    wanted = {"name": entry.name, **entry.flags}
+    wanted = {"name": entry.name, **entry.place, **entry.flags}
     if entry.address is not None:
         wanted["address"] = entry.address
     outcome.fields = [name for name, value in wanted.items() if getattr(structure, name) != value]

@@ -153,13 +153,17 @@ def create_structure(
     return structure
 
 
-def update_structure_details(structure: Structure, *, actor: User, name: str, address: str) -> Structure:
+def update_structure_details(
+    structure: Structure, *, actor: User, name: str, address: str, postal_code: str = "", town: str = ""
+) -> Structure:
     _require(actor, structure, access.ADMIN)
     if not name.strip():
         raise StructureError(_("La raison sociale est obligatoire."), field="name")
     structure.name = name.strip()
     structure.address = address.strip()
-    structure.save(update_fields=["name", "address"])
+    structure.postal_code = " ".join(postal_code.split())
+    structure.town = " ".join(town.split())
+    structure.save(update_fields=["name", "address", "postal_code", "town"])
     return structure
 
 

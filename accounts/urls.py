@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("accounts.urls_auth")),
     path("", include("accounts.urls_passkeys")),
     path("", include("accounts.urls_structures")),
+    path("", include("accounts.urls_directory")),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accounts import views_claims
+from accounts import views_claims, views_cpro
 from accounts import views_structures as views
 
 urlpatterns = [
@@ -41,5 +41,15 @@ urlpatterns = [
     ),
     path(
         "structures/<uuid:structure>/comptes-techniques/", views.technical_accounts, name="technical_accounts"
+    ),
+    path(
+        "structures/<uuid:structure>/comptes-techniques/chorus-pro/",
+        views_cpro.cpro_credentials_create,
+        name="cpro_credentials",
+    ),
+    path(
+        "structures/<uuid:structure>/comptes-techniques/chorus-pro/<uuid:credential>/",
+        views_cpro.cpro_password_renew,
+        name="cpro_password",
     ),
 ]

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import access, services
+from accounts import access, cpro_identity, services
 from accounts.forms_structures import (
     AttachmentRequestForm,
     AttachmentSearchForm,
@@ -178,7 +178,7 @@ def structure_edit(request, structure):
         request,
         structure,
         StructureDetailsForm,
-        lambda s: {"name": s.name, "address": s.address},
+        lambda s: {"name": s.name, "address": s.address, "postal_code": s.postal_code, "town": s.town},
         lambda s, data: services.update_structure_details(s, actor=request.user, **data),
         _("Identité de la structure"),
     )
@@ -403,6 +403,7 @@ def technical_accounts(request, structure):
         {
             "structure": structure,
             "accounts": services.technical_accounts(structure),
+            "cpro_credentials": cpro_identity.credentials_of(structure),
             "form": form,
             "token": token,
         },

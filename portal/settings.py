@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "accounts",
     "invoices",
     "portal",
+    "invoices.cpro",
 ]
 
 MIDDLEWARE = [
@@ -358,6 +359,36 @@ CELERY_WORKER_PROC_ALIVE_TIMEOUT = 120
 CHORALE_FLOW_LEASE_SECONDS = env.int("CHORALE_FLOW_LEASE_SECONDS", default=300)
 CHORALE_FLOW_MAX_ATTEMPTS = env.int("CHORALE_FLOW_MAX_ATTEMPTS", default=3)
 CHORALE_FLOW_CHUNK = env.int("CHORALE_FLOW_CHUNK", default=10)
+# The Chorus Pro-compatible API (/cpro/, /api/oauth/token) and the connector to Chorus Pro itself.
+# OAuth2 access tokens live an hour (PISTE's); technical-account passwords expire, as on Chorus Pro.
+CHORALE_CPRO_TOKEN_SECONDS = env.int("CHORALE_CPRO_TOKEN_SECONDS", default=3600)
+CHORALE_CPRO_PASSWORD_DAYS = env.int("CHORALE_CPRO_PASSWORD_DAYS", default=365)
+CHORALE_CPRO_TOKEN_RATE_IP = env.str("CHORALE_CPRO_TOKEN_RATE_IP", default="60/m")
+CHORALE_CPRO_RATE = env.str("CHORALE_CPRO_RATE", default="600/min")  # calls per technical account
+# Chorus Pro itself (PISTE): the qualification hosts unless production is configured.
+CHORALE_CPRO_API_URL = env.str(
+    "CHORALE_CPRO_API_URL",
+    default="https://api.piste.gouv.fr" if PRODUCTION else "https://sandbox-api.piste.gouv.fr",
+)
+CHORALE_CPRO_TOKEN_URL = env.str(
+    "CHORALE_CPRO_TOKEN_URL",
+    default=(
+        "https://oauth.piste.gouv.fr/api/oauth/token"
+        if PRODUCTION
+        else "https://sandbox-oauth.piste.gouv.fr/api/oauth/token"
+    ),
+)
+CHORALE_CPRO_TIMEOUT = env.float("CHORALE_CPRO_TIMEOUT", default=30.0)
+CHORALE_CPRO_SYNC_MINUTES = env.int("CHORALE_CPRO_SYNC_MINUTES", default=15)
+CHORALE_CPRO_RETRY_SECONDS = env.int("CHORALE_CPRO_RETRY_SECONDS", default=60)
+CHORALE_CPRO_RETRY_MAX_SECONDS = env.int("CHORALE_CPRO_RETRY_MAX_SECONDS", default=6 * 3600)
+CHORALE_CPRO_DOWNLOAD_FORMAT = env.str("CHORALE_CPRO_DOWNLOAD_FORMAT", default="PDF")
+# The support account that holds a supplier structure the connector has to create (default: the only one).
+CHORALE_CPRO_SUPPORT_EMAIL = env.str("CHORALE_CPRO_SUPPORT_EMAIL", default="")
+# Celery beat runs the connector's synchronisation every minute; each connection keeps its own pace.
+CELERY_BEAT_SCHEDULE |= {
+    "cpro-sync": {"task": "invoices.cpro.tasks.sync_connections", "schedule": 60.0},
+}
 
 LOGGING = {
     "version": 1,

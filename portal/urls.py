@@ -5,6 +5,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from invoices.cpro.api.oauth import TokenView
 from invoices.lifecycle import views as lifecycle_views
 
 # The invoice pages, one URL module per capability, under one namespace.
@@ -27,6 +28,10 @@ urlpatterns = [
     path("comptes/", include("accounts.urls")),
     path("factures/", include((invoice_urlpatterns, "invoices"))),
     path("api/v1/", include("portal.api_urls")),
+    # The Chorus Pro-compatible API: connectors change only their base URL (invoices/cpro).
+    path("api/oauth/token", TokenView.as_view(), name="cpro-oauth-token"),
+    path("cpro/", include("invoices.cpro.api.urls")),
+    path("factures/chorus-pro/", include(("invoices.cpro.urls", "cpro"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),

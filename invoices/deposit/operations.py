@@ -125,12 +125,15 @@ def deposit_files(
     channel: str = Deposit.Channel.WEB,
     idempotency_key: str = "",
     archives: bool = True,
+    routing_context: RoutingContext | None = None,
 ) -> Deposit:
     """Deposit invoice files (Factur-X, CII, UBL, plain PDF with `routing_form`, or ZIPs of them).
 
     `files` and `attachments` are uploaded files (anything with `.name`, `.size` and `.read()`/`.chunks()`),
     or OversizedUpload stand-ins; with `archives=False` a ZIP is refused instead of opened (the API takes one
-    invoice per call). Returns the recorded Deposit, integrated wholly, partly or refused; with
+    invoice per call). `routing_context` replaces the depositor's own one (who may deposit for which supplier,
+    to which recipients) for a deposit made on another platform's behalf (the Chorus Pro connector).
+    Returns the recorded Deposit, integrated wholly, partly or refused; with
     an idempotency key already used by this user, returns that first deposit instead, with `replayed` set.
     """
     key = (idempotency_key or "").strip()
@@ -145,7 +148,7 @@ def deposit_files(
         if first is not None:
             return first
     limits = Limits.from_settings()
-    context = RoutingContext(user, supplier=supplier)
+    context = routing_context or RoutingContext(user, supplier=supplier)
     documents = _read_files(files, limits, archives=archives)
     extras = [_read_attachment(upload, limits) for upload in attachments]
     invoices = [d for d in documents if d.kind == "invoice"]

@@ -1,6 +1,5 @@
 """XAdES signing certificates: kept encrypted, one per accountant and structure, used to sign exports."""
 
-import base64
 import hashlib
 import logging
 import uuid as uuid_lib
@@ -18,6 +17,7 @@ from accounts.models import Structure
 from invoices.models import PesSigningCertificate
 from invoices.pes import core as pes
 from invoices.pes.scope import PesExportError, exportable_structures
+from invoices.storage import sealed
 
 logger = logging.getLogger(__name__)
 
@@ -30,16 +30,8 @@ class CertificateError(PesExportError):
 
 
 def _fernet():
-    # The PKCS#12 and its password are encrypted with a key derived from SECRET_KEY: a database dump alone
-    # does not hand out anyone's signature. Rotating SECRET_KEY means uploading the certificates again.
-    from cryptography.fernet import Fernet
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"chorale-pes-signing", info=b"pkcs12").derive(
-        settings.SECRET_KEY.encode()
-    )
-    return Fernet(base64.urlsafe_b64encode(key))
+    # The PKCS#12 and its password; re-uploading them is the price of rotating SECRET_KEY.
+    return sealed.fernet(salt=b"chorale-pes-signing", info=b"pkcs12")
 
 
 def _read_pkcs12(pkcs12_bytes: bytes, password: str):
