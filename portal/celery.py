@@ -32,7 +32,9 @@ class ChoraleTask(Task):
 
 app = Celery("chorale", task_cls=ChoraleTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["invoices.deposit", "invoices.lifecycle", "invoices.pes", "invoices.storage", "invoices.cpro"])
+app.autodiscover_tasks(
+    ["invoices.deposit", "invoices.lifecycle", "invoices.pes", "invoices.storage", "invoices.cpro"]
+)
 
 
 def _make_queue_folders(**_kwargs):
