@@ -1,11 +1,11 @@
 """Serializers of the accounts API: public ids are UUIDs (exposed as `id`), rights are lists of names."""
 
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts import access, identifiers
+from accounts import access
+from accounts.api.errors import ErrorSerializer  # noqa: F401  (this module's interface)
 from accounts.models import AttachmentRequest, Membership, Service, Structure, User
 
 RIGHT_CHOICES = list(access.RIGHTS)
@@ -172,12 +172,6 @@ class AttachmentRequestCreateSerializer(serializers.Serializer):
     identifier = serializers.CharField(max_length=40)
     message = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
-    def validate(self, attrs):
-        error = identifiers.check(attrs["id_type"], attrs["identifier"])
-        if error:  # a malformed identifier names its fault rather than "no such structure"
-            raise serializers.ValidationError({"identifier": [gettext(error)]})
-        return attrs
-
 
 class AcceptSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Membership.Role.choices, default=Membership.Role.USER)
@@ -251,8 +245,3 @@ class TechnicalAccountCreatedSerializer(TechnicalAccountSerializer):
     class Meta(TechnicalAccountSerializer.Meta):
         fields = [*TechnicalAccountSerializer.Meta.fields, "token"]
         read_only_fields = fields
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    field = serializers.CharField(required=False, allow_null=True)

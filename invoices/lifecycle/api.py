@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.utils.urls import replace_query_param
 
+from accounts.api import params
 from accounts.api import schema as _schema  # noqa: F401  (registers the auth schemes)
 from invoices import lifecycle
 from invoices.deposit.api import CREATE_INVOICE_SCHEMA, DepositUploadGuardMixin, create_invoice_from_request
@@ -48,11 +49,10 @@ class KeysetPagination(BasePagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
-        try:
-            size = int(request.query_params.get("page_size", self.page_size))
-        except ValueError:
-            size = self.page_size
-        size = max(1, min(size, self.max_page_size))
+        size = params.integer(
+            request.query_params, "page_size", default=self.page_size, minimum=1, maximum=self.max_page_size
+        )
+        params.choice(request.query_params, "sort", SORTS)
         self.page = keyset_page(
             queryset,
             sort=sort_param(request.query_params),
@@ -99,12 +99,14 @@ class KeysetPagination(BasePagination):
                 "name": "page_size",
                 "in": "query",
                 "required": False,
-                "schema": {"type": "integer", "maximum": 200},
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+                "description": f"Factures par page ({self.page_size} par défaut).",
             },
         ]
 
 
 def _error(error: LifecycleError) -> Response:
+    """409 when the invoice's state forbids the change, 422 for any other refusal of a well-formed request."""
     body = {"error": error.code, "detail": error.message, "field": error.field}
     if isinstance(error, IllegalTransition):
         body.update(status=error.current, allowed=error.allowed)
@@ -114,8 +116,7 @@ def _error(error: LifecycleError) -> Response:
     if isinstance(error, RoutingRefused):
         language = "en" if (get_language() or "fr").startswith("en") else "fr"
         body["findings"] = [f.to_dict(language) for f in error.findings]
-        return Response(body, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
-    return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    return Response(body, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
 
 
 def _validated(serializer_class, data) -> dict:
@@ -138,12 +139,17 @@ def _set_status(invoice, data: dict, *, actor):
 
 
 ERRORS = {
-    400: OpenApiResponse(s.InvoiceErrorSerializer, description="Demande incomplète (motif, mandat…)."),
     404: OpenApiResponse(description="Facture inconnue ou invisible pour l'appelant."),
     409: OpenApiResponse(
         s.InvoiceErrorSerializer, description="Transition interdite, ou facture modifiée entre-temps."
     ),
+    422: OpenApiResponse(
+        s.InvoiceErrorSerializer,
+        description="Demande refusée sur le fond : motif ou mandat manquant, acheminement refusé…",
+    ),
 }
+# What an original is served as: the media type sniffed from its bytes when it was kept.
+ORIGINAL_MEDIA_TYPES = ("application/pdf", "application/xml", "application/octet-stream")
 FILTER_PARAMETERS = [
     OpenApiParameter("direction", str, enum=["received", "sent"], description="Factures reçues ou émises."),
     OpenApiParameter("status", str, many=True, enum=list(InvoiceStatus.values)),
@@ -229,7 +235,11 @@ class InvoiceViewSet(
     @extend_schema(
         summary="Le fichier déposé",
         tags=TAGS,
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ERRORS[404]},
+        description="Le fichier tel qu'il a été déposé : PDF (Factur-X ou PDF simple) ou XML (CII, UBL).",
+        responses={
+            **{(200, media_type): OpenApiTypes.BINARY for media_type in ORIGINAL_MEDIA_TYPES},
+            404: ERRORS[404],
+        },
     )
     @action(detail=True, methods=["get"])
     def original(self, request, id=None):
@@ -303,7 +313,7 @@ class InvoiceViewSet(
         summary="Corriger l'acheminement d'une facture à recycler et la renvoyer",
         tags=TAGS,
         request=s.RecycleSerializer,
-        responses={200: s.InvoiceDetailSerializer, 422: s.InvoiceErrorSerializer, **ERRORS},
+        responses={200: s.InvoiceDetailSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def recycle(self, request, id=None):

@@ -1,6 +1,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from accounts.api.errors import ErrorSerializer
 from invoices.lifecycle import reasons
 from invoices.lifecycle.clock import payment_clock
 from invoices.lifecycle.transitions import lifecycle_code
@@ -8,7 +9,7 @@ from invoices.models import Invoice, InvoiceAttachment, InvoiceEvent, InvoiceSta
 
 
 class InvoiceEventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    actor = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
     status_code = serializers.SerializerMethodField(
         help_text="Code du statut dans le cycle de vie XP Z12-012."
     )
@@ -45,7 +46,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uuid", read_only=True)
     supplier = serializers.CharField(source="supplier.identifier", read_only=True)
     recipient = serializers.CharField(source="recipient.identifier", read_only=True)
-    service = serializers.CharField(source="service.code", read_only=True, default=None)
+    service = serializers.CharField(source="service.code", read_only=True, default=None, allow_null=True)
     status_code = serializers.SerializerMethodField(
         help_text="Code du statut dans le cycle de vie XP Z12-012."
     )
@@ -197,10 +198,10 @@ class CompleteSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, allow_null=True)
 
 
-class InvoiceErrorSerializer(serializers.Serializer):
+class InvoiceErrorSerializer(ErrorSerializer):
+    """The API's error body, with what a lifecycle refusal adds."""
+
     error = serializers.CharField()
-    detail = serializers.CharField()
-    field = serializers.CharField(required=False, allow_null=True)
     status = serializers.CharField(required=False, help_text="Statut actuel de la facture.")
     allowed = serializers.ListField(child=serializers.CharField(), required=False)
     findings = serializers.ListField(child=serializers.DictField(), required=False)

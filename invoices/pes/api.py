@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api import params
 from accounts.api.authentication import VerifiedSessionAuthentication
+from accounts.api.errors import ErrorSerializer, Refused, error_body
 from accounts.models import Service
 from accounts.twofactor import has_recent_otp
 from invoices.models import PesExport
@@ -57,10 +59,12 @@ class ExportRequestSerializer(serializers.Serializer):
         help_text="Obligatoire pour exporter de nouveau une facture.",
     )
 
-    def validate(self, attrs):
-        if attrs.get("invoices") and attrs.get("filters"):
-            raise ValidationError(_("Donnez une sélection de factures ou des filtres, pas les deux."))
-        return attrs
+
+class PesExportRefusalSerializer(ErrorSerializer):
+    """The API's error body, with what an export refusal adds."""
+
+    details = serializers.ListField(child=serializers.CharField(), required=False)
+    missing_parameters = serializers.ListField(child=serializers.CharField(), required=False)
 
 
 class PesFileSerializer(serializers.Serializer):
@@ -131,7 +135,7 @@ def _filters(structure, data) -> pes_scope.ExportFilters | None:
     if data.get("service"):
         service = Service.objects.filter(structure=structure, code=data["service"]).first()
         if service is None:
-            raise ValidationError({"filters": {"service": _("Service inconnu.")}})
+            raise Refused(_("Service inconnu."), field="filters.service")
     return pes_scope.ExportFilters(
         service=service,
         supplier=data.get("supplier") or "",
@@ -144,10 +148,11 @@ def _filters(structure, data) -> pes_scope.ExportFilters | None:
 
 
 def _refusal(error: pes_scope.PesExportError) -> Response:
-    body = {"detail": error.message, "details": error.details}
+    """A well-formed request the export refuses (nothing to export, parameters missing…): 422."""
+    body = error_body(error.message, error="refused", details=error.details)
     if isinstance(error, pes_scope.MissingPesParameters):
         body["missing_parameters"] = error.fields
-    return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    return Response(body, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
 
 
 class PesExportCreateView(APIView):
@@ -156,12 +161,16 @@ class PesExportCreateView(APIView):
         operation_id="pes_exports_create",
         summary="Exporter des factures acceptées en PES V2",
         request=ExportRequestSerializer,
-        responses={201: PesExportSerializer, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+        responses={201: PesExportSerializer, 422: PesExportRefusalSerializer},
     )
     def post(self, request):
         payload = ExportRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
+        if data.get("invoices") and data.get("filters"):
+            raise Refused(
+                _("Donnez une sélection de factures ou des filtres, pas les deux."), field="invoices"
+            )
         structure = pes_scope.get_structure_for_exporter(request.user, data["structure"])
         try:
             export = pes_export.export_pes(
@@ -205,6 +214,7 @@ def _send_file(request, export_uuid, n) -> FileResponse:
 
 
 FILE_RESPONSE = {(200, "application/xml"): OpenApiTypes.BINARY}
+MAX_FILES = 9999  # far above any split export: a number past the last file is a 404
 
 
 class PesExportFileView(APIView):
@@ -213,14 +223,16 @@ class PesExportFileView(APIView):
         operation_id="pes_exports_file",
         summary="Télécharger un fichier PES_Aller de l'export",
         parameters=[
-            OpenApiParameter("n", int, description="Numéro du fichier (export découpé), 1 par défaut.")
+            OpenApiParameter(
+                "n",
+                {"type": "integer", "minimum": 1, "maximum": MAX_FILES},
+                description="Numéro du fichier (export découpé), 1 par défaut.",
+            )
         ],
         responses=FILE_RESPONSE,
     )
     def get(self, request, export):
-        n = request.query_params.get("n", "1")
-        if not str(n).isdigit():
-            raise NotFound()
+        n = params.integer(request.query_params, "n", default=1, minimum=1, maximum=MAX_FILES)
         return _send_file(request, export, n)
 
 

@@ -1,0 +1,97 @@
+"""The schema generator of the API (DRF's `DEFAULT_SCHEMA_CLASS`): the schema says what the answers are.
+
+drf-spectacular describes the success answer of each operation; this class adds what it leaves out, so that
+an endpoint written the usual way is described completely without repeating decorators:
+
+- every refusal an operation can answer, with the API's error body (`accounts.api.errors.ErrorSerializer`):
+  400 and 415 where a body or query parameters are read, 401 and 403 where authentication is required, 404
+  where the path names an object, 422 where a body is submitted, 429 where throttles apply, 503 everywhere
+  (the database is unreachable: `portal.middleware`). A response the view documents itself is kept as is;
+  one documented without a body gets the error body. A view that answers its errors in another shape sets
+  `default_error_responses = False`.
+- request bodies in JSON only when the view reads JSON: form encodings cannot say `null`, so a client that
+  follows the schema gets exactly what the serializer validates. Upload endpoints keep their multipart body.
+- lists that refuse to be empty (`allow_empty=False`, `min_length`, `max_length` on a nested serializer)
+  carry `minItems` / `maxItems`.
+"""
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import is_list_serializer
+from rest_framework import serializers
+
+from accounts.api.errors import ErrorSerializer
+
+ERROR_DESCRIPTIONS = {
+    "400": "Demande hors schéma : champ manquant, valeur hors de son type, de son format ou de ses valeurs "
+    "possibles, JSON illisible (`errors` les donne toutes, par champ).",
+    "401": "Authentification absente, ou jeton invalide, expiré ou révoqué.",
+    "403": "Authentifié, mais le rôle ou les droits ne permettent pas cette opération.",
+    "404": "Objet inconnu, ou invisible pour l'appelant.",
+    "409": "L'état actuel de l'objet ne permet pas ce changement.",
+    "415": "Type de contenu non pris en charge.",
+    "422": "Demande conforme au schéma mais refusée sur le fond (identifiant inconnu, règle métier).",
+    "429": "Trop de requêtes : réessayez après le délai de Retry-After.",
+    "503": "Service momentanément indisponible : réessayez après le délai de Retry-After.",
+}
+RETRY_AFTER = {
+    "Retry-After": {"schema": {"type": "integer"}, "description": "Secondes à attendre avant de réessayer."}
+}
+HEADERS = {
+    "401": {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "Le schéma attendu (Bearer)."}},
+    "429": RETRY_AFTER,
+    "503": RETRY_AFTER,
+}
+JSON = "application/json"
+
+
+class ChoraleAutoSchema(AutoSchema):
+    def map_parsers(self):
+        media_types = super().map_parsers()
+        return [JSON] if JSON in media_types else media_types
+
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None or not getattr(self.view, "default_error_responses", True):
+            return operation
+        error = {"schema": self.resolve_serializer(ErrorSerializer, "response").ref}
+        responses = operation["responses"]
+        for code in self._error_codes(operation):
+            response = responses.setdefault(code, {"description": ERROR_DESCRIPTIONS[code]})
+            if not response.get("content"):
+                response["content"] = {JSON: error}
+            response["description"] = response.get("description") or ERROR_DESCRIPTIONS[code]
+            for name, header in HEADERS.get(code, {}).items():
+                response.setdefault("headers", {}).setdefault(name, header)
+        operation["responses"] = dict(sorted(responses.items()))
+        return operation
+
+    def _error_codes(self, operation) -> list[str]:
+        parameters = operation.get("parameters", [])
+        has_body = "requestBody" in operation
+        codes = {"503"}
+        if has_body or any(p.get("in") in ("query", "header") for p in parameters):
+            codes.add("400")
+        if has_body:
+            codes.update(("415", "422"))
+        if any(p.get("in") == "path" for p in parameters):
+            codes.add("404")
+        if any(requirement for requirement in operation.get("security", [])):
+            codes.update(("401", "403"))
+        if self.view.get_throttles():
+            codes.add("429")
+        # A code the view documents without a body (a description only) still gets the error body.
+        codes.update(code for code in operation["responses"] if code in ERROR_DESCRIPTIONS)
+        return sorted(codes)
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if not isinstance(schema, dict) or schema.get("type") != "array":
+            return schema
+        if isinstance(field, serializers.ListField | serializers.ListSerializer) or is_list_serializer(field):
+            minimum = getattr(field, "min_length", None) or (0 if field.allow_empty else 1)
+            if minimum and minimum > schema.get("minItems", 0):
+                schema["minItems"] = minimum
+            maximum = getattr(field, "max_length", None)
+            if maximum is not None and "maxItems" not in schema:
+                schema["maxItems"] = maximum
+        return schema
