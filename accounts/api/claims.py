@@ -47,8 +47,11 @@ class PrincipalClaimCreateSerializer(serializers.Serializer):
     identifier = serializers.CharField(max_length=40)
     function = serializers.CharField(max_length=200, help_text=gettext_lazy("Par exemple : maire, DGS."))
     message = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    # An empty file is refused by the operation, with the other files that are no PDF (422).
     document = serializers.FileField(
-        help_text=gettext_lazy("La délégation ou l'arrêté de nomination, en PDF."), use_url=False
+        help_text=gettext_lazy("La délégation ou l'arrêté de nomination, en PDF."),
+        use_url=False,
+        allow_empty_file=True,
     )
 
 

@@ -5,12 +5,13 @@ an endpoint written the usual way is described completely without repeating deco
 
 - every refusal an operation can answer, with the API's error body (`accounts.api.errors.ErrorSerializer`):
   400 and 415 where a body or query parameters are read, 401 and 403 where authentication is required, 404
-  where the path names an object, 422 where a body is submitted, 429 where throttles apply, 503 everywhere
-  (the database is unreachable: `portal.middleware`). A response the view documents itself is kept as is;
-  one documented without a body gets the error body. A view that answers its errors in another shape sets
-  `default_error_responses = False`.
+  where the path or the body names an object, 422 where a body is submitted, 429 where throttles apply,
+  503 everywhere (the database is unreachable: `portal.middleware`). A response the view documents itself is
+  kept as is; one documented without a body gets the error body. A view that answers its errors in another
+  shape sets `default_error_responses = False`.
 - request bodies in JSON only when the view reads JSON: form encodings cannot say `null`, so a client that
   follows the schema gets exactly what the serializer validates. Upload endpoints keep their multipart body.
+- decimals as text that Django reads (drf-spectacular's pattern also admits "." alone).
 - lists that refuse to be empty (`allow_empty=False`, `min_length`, `max_length` on a nested serializer)
   carry `minItems` / `maxItems`.
 """
@@ -44,6 +45,15 @@ HEADERS = {
 JSON = "application/json"
 
 
+def decimal_pattern(max_digits: int | None, decimal_places: int | None) -> str:
+    """A decimal as text, as Django reads it (drf-spectacular's own pattern also admits "." and "-")."""
+    places = decimal_places or 0
+    whole = f"\\d{{1,{max_digits - places}}}" if max_digits else "\\d+"
+    if not places:
+        return f"^-?{whole}$"
+    return f"^-?(?:{whole}(?:\\.\\d{{0,{places}}})?|\\.\\d{{1,{places}}})$"
+
+
 class ChoraleAutoSchema(AutoSchema):
     def map_parsers(self):
         media_types = super().map_parsers()
@@ -73,8 +83,8 @@ class ChoraleAutoSchema(AutoSchema):
             codes.add("400")
         if has_body:
             codes.update(("415", "422"))
-        if any(p.get("in") == "path" for p in parameters):
-            codes.add("404")
+        if has_body or any(p.get("in") == "path" for p in parameters):
+            codes.add("404")  # the path, or the body, names an object the caller may not see
         if any(requirement for requirement in operation.get("security", [])):
             codes.update(("401", "403"))
         if self.view.get_throttles():
@@ -85,6 +95,8 @@ class ChoraleAutoSchema(AutoSchema):
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(schema, dict) and isinstance(field, serializers.DecimalField) and "pattern" in schema:
+            schema["pattern"] = decimal_pattern(field.max_digits, field.decimal_places)
         if not isinstance(schema, dict) or schema.get("type") != "array":
             return schema
         if isinstance(field, serializers.ListField | serializers.ListSerializer) or is_list_serializer(field):

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from accounts import access
 from accounts.api.errors import ErrorSerializer  # noqa: F401  (this module's interface)
+from accounts.api.fields import StrictSerializer
 from accounts.models import AttachmentRequest, Membership, Service, Structure, User
 
 RIGHT_CHOICES = list(access.RIGHTS)
@@ -165,7 +166,7 @@ class AttachmentRequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AttachmentRequestCreateSerializer(serializers.Serializer):
+class AttachmentRequestCreateSerializer(StrictSerializer):
     """The structure is named by its identifier: the requester is not attached to it yet."""
 
     id_type = serializers.ChoiceField(choices=Structure.IdType.choices, default=Structure.IdType.SIRET)
@@ -173,7 +174,7 @@ class AttachmentRequestCreateSerializer(serializers.Serializer):
     message = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class AcceptSerializer(serializers.Serializer):
+class AcceptSerializer(StrictSerializer):
     role = serializers.ChoiceField(choices=Membership.Role.choices, default=Membership.Role.USER)
     rights = serializers.ListField(
         child=serializers.ChoiceField(choices=RIGHT_CHOICES),
@@ -188,18 +189,18 @@ class AcceptSerializer(serializers.Serializer):
     )
 
 
-class RefuseSerializer(serializers.Serializer):
+class RefuseSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class TransferAssignmentSerializer(serializers.Serializer):
+class TransferAssignmentSerializer(StrictSerializer):
     structure = serializers.UUIDField(
         help_text=_("Id d'une structure dont vous êtes gestionnaire principal.")
     )
     user = serializers.UUIDField(help_text=_("Id d'un utilisateur actif rattaché à cette structure."))
 
 
-class TransferSerializer(serializers.Serializer):
+class TransferSerializer(StrictSerializer):
     """One assignment per structure: part of my structures, all of them, to one or several users."""
 
     assignments = TransferAssignmentSerializer(many=True, allow_empty=False)
@@ -234,7 +235,7 @@ class TechnicalAccountSerializer(serializers.ModelSerializer):
         return rights_of(membership)
 
 
-class TechnicalAccountCreateSerializer(serializers.Serializer):
+class TechnicalAccountCreateSerializer(StrictSerializer):
     name = serializers.CharField(max_length=100)
     rights = serializers.ListField(child=serializers.ChoiceField(choices=RIGHT_CHOICES), default=list)
 

@@ -6,6 +6,7 @@ role is insufficient), every change goes through `accounts.services`.
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -168,7 +169,9 @@ class StructureViewSet(viewsets.ReadOnlyModelViewSet):
         summary="Mes demandes et celles des structures que je gère",
         parameters=[
             OpenApiParameter("status", enum=AttachmentRequest.Status.values, required=False),
-            OpenApiParameter("structure", type=str, required=False, description="Id d'une structure"),
+            OpenApiParameter(
+                "structure", OpenApiTypes.UUID, required=False, description="Id d'une structure"
+            ),
         ],
     ),
     retrieve=extend_schema(summary="Une demande de rattachement"),

@@ -21,6 +21,7 @@ from rest_framework.utils.urls import replace_query_param
 
 from accounts.api import params
 from accounts.api import schema as _schema  # noqa: F401  (registers the auth schemes)
+from accounts.api.openapi import decimal_pattern
 from invoices import lifecycle
 from invoices.deposit.api import CREATE_INVOICE_SCHEMA, DepositUploadGuardMixin, create_invoice_from_request
 from invoices.lifecycle import IllegalTransition, LifecycleError, RoutingRefused, VersionConflict, exports
@@ -150,6 +151,7 @@ ERRORS = {
 }
 # What an original is served as: the media type sniffed from its bytes when it was kept.
 ORIGINAL_MEDIA_TYPES = ("application/pdf", "application/xml", "application/octet-stream")
+AMOUNT = {"type": "string", "format": "decimal", "pattern": decimal_pattern(19, 2)}
 FILTER_PARAMETERS = [
     OpenApiParameter("direction", str, enum=["received", "sent"], description="Factures reçues ou émises."),
     OpenApiParameter("status", str, many=True, enum=list(InvoiceStatus.values)),
@@ -163,10 +165,12 @@ FILTER_PARAMETERS = [
     OpenApiParameter("issued_to", OpenApiTypes.DATE),
     OpenApiParameter("received_from", OpenApiTypes.DATE),
     OpenApiParameter("received_to", OpenApiTypes.DATE),
-    OpenApiParameter("amount_min", OpenApiTypes.DECIMAL),
-    OpenApiParameter("amount_max", OpenApiTypes.DECIMAL),
+    OpenApiParameter("amount_min", AMOUNT, description="Montant TTC minimal."),
+    OpenApiParameter("amount_max", AMOUNT, description="Montant TTC maximal."),
     OpenApiParameter("sort", str, enum=list(SORTS)),
 ]
+# Filters whose empty value is no value of their type: refused rather than skipped.
+TYPED_FILTERS = [p.name for p in FILTER_PARAMETERS if p.type is not str or p.enum]
 
 
 @extend_schema_view(
@@ -201,6 +205,7 @@ class InvoiceViewSet(
     def filter_queryset(self, queryset):
         if self.action != "list":
             return queryset
+        params.refuse_empty(self.request.query_params, TYPED_FILTERS)
         filterset = ApiInvoiceFilter(self.request.query_params, queryset=queryset, user=self.request.user)
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
@@ -291,11 +296,14 @@ class InvoiceViewSet(
     @action(detail=False, methods=["post"], url_path="statuses", url_name="statuses")
     def bulk_statuses(self, request):
         changes = _validated(s.BulkStatusSerializer, request.data)["changes"]
-        results = [self._bulk_one(request, item) for item in changes]
+        # One query finds every invoice named: 500 unknown ids must not cost 500 lookups. Each change
+        # still locks and re-reads its invoice (`set_status`).
+        ids = {item["id"] for item in changes}
+        visible = {i.uuid: i for i in visible_invoices_for(request.user).filter(uuid__in=ids)}
+        results = [self._bulk_one(request, item, visible.get(item["id"])) for item in changes]
         return Response({"results": results})
 
-    def _bulk_one(self, request, item) -> dict:
-        invoice = visible_invoices_for(request.user).filter(uuid=item["id"]).first()
+    def _bulk_one(self, request, item, invoice) -> dict:
         if invoice is None:
             return {
                 "id": str(item["id"]),
@@ -343,8 +351,9 @@ class InvoiceViewSet(
         payload = {
             "attachments": request.FILES.getlist("attachments"),
             "comment": request.data.get("comment", ""),
-            "version": request.data.get("version") or None,
         }
+        if request.data.get("version"):  # a form has no null: the field is absent or empty
+            payload["version"] = request.data["version"]
         data = _validated(s.CompleteSerializer, payload)
         return self._answer(
             lambda: lifecycle.complete_invoice(

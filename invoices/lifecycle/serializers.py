@@ -2,6 +2,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from accounts.api.errors import ErrorSerializer
+from accounts.api.fields import StrictSerializer
 from invoices.lifecycle import reasons
 from invoices.lifecycle.clock import payment_clock
 from invoices.lifecycle.transitions import lifecycle_code
@@ -133,7 +134,7 @@ class InvoiceDetailSerializer(InvoiceSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class StatusChangeSerializer(serializers.Serializer):
+class StatusChangeSerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=InvoiceStatus.choices)
     reason = serializers.ChoiceField(
         choices=sorted(reasons.REASONS),
@@ -165,7 +166,7 @@ class BulkStatusItemSerializer(StatusChangeSerializer):
     id = serializers.UUIDField()
 
 
-class BulkStatusSerializer(serializers.Serializer):
+class BulkStatusSerializer(StrictSerializer):
     changes = BulkStatusItemSerializer(many=True, allow_empty=False, max_length=500)
 
 
@@ -184,7 +185,7 @@ class BulkResponseSerializer(serializers.Serializer):
     results = BulkResultSerializer(many=True)
 
 
-class RecycleSerializer(serializers.Serializer):
+class RecycleSerializer(StrictSerializer):
     recipient_siret = serializers.CharField(max_length=20, help_text="SIRET corrigé du destinataire.")
     service_code = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     engagement = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
@@ -193,9 +194,12 @@ class RecycleSerializer(serializers.Serializer):
 
 
 class CompleteSerializer(serializers.Serializer):
-    attachments = serializers.ListField(child=serializers.FileField(), allow_empty=False)
+    # Empty files are refused by the operation, with the rest of what is wrong with them (422).
+    attachments = serializers.ListField(child=serializers.FileField(allow_empty_file=True), allow_empty=False)
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
-    version = serializers.IntegerField(required=False, allow_null=True)
+    version = serializers.IntegerField(
+        required=False, help_text="La version lue : refus (409) si elle a changé."
+    )
 
 
 class InvoiceErrorSerializer(ErrorSerializer):

@@ -9,7 +9,7 @@ from django.http import FileResponse, HttpResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -18,17 +18,19 @@ from rest_framework.views import APIView
 from accounts.api import params
 from accounts.api.authentication import VerifiedSessionAuthentication
 from accounts.api.errors import ErrorSerializer, Refused, error_body
+from accounts.api.fields import StrictSerializer
 from accounts.models import Service
 from accounts.twofactor import has_recent_otp
 from invoices.models import PesExport
 from invoices.pes import export as pes_export
 from invoices.pes import report as pes_report
 from invoices.pes import scope as pes_scope
+from invoices.pes.core.pjlist import PJ_LIST_COLUMNS
 
 TAGS = ["pes-exports"]
 
 
-class FiltersSerializer(serializers.Serializer):
+class FiltersSerializer(StrictSerializer):
     service = serializers.CharField(required=False, allow_blank=True, help_text="Code du service.")
     supplier = serializers.CharField(
         required=False, allow_blank=True, help_text="SIRET ou nom du fournisseur."
@@ -42,7 +44,7 @@ class FiltersSerializer(serializers.Serializer):
     )
 
 
-class ExportRequestSerializer(serializers.Serializer):
+class ExportRequestSerializer(StrictSerializer):
     structure = serializers.CharField(help_text="UUID ou SIRET de l'entité publique.")
     shape = serializers.ChoiceField(choices=PesExport.Shape.choices, default=PesExport.Shape.PJ_LIST)
     invoices = serializers.ListField(
@@ -67,6 +69,24 @@ class PesExportRefusalSerializer(ErrorSerializer):
     missing_parameters = serializers.ListField(child=serializers.CharField(), required=False)
 
 
+class PjListRowSerializer(serializers.Serializer):
+    """One document of an export as its PJRef names it (`invoices.pes.core.pjlist.PJ_LIST_COLUMNS`)."""
+
+    document_key = serializers.CharField()
+    id_unique = serializers.CharField()
+    nom_pj = serializers.CharField()
+    type_pj = serializers.CharField()
+    support = serializers.CharField()
+    invoice_number = serializers.CharField()
+    supplier_name = serializers.CharField()
+    nom_fic = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    exercice = serializers.IntegerField(allow_null=True, help_text="Référence du mandat, s'il est connu.")
+    id_pce = serializers.CharField(allow_null=True)
+    id_ligne = serializers.CharField(allow_null=True)
+
+
 class PesFileSerializer(serializers.Serializer):
     n = serializers.IntegerField()
     nom_fic = serializers.CharField()
@@ -84,7 +104,7 @@ class PesExportSerializer(serializers.Serializer):
     invoices = serializers.SerializerMethodField()
     files = serializers.SerializerMethodField()
     report = serializers.SerializerMethodField()
-    pj_list = serializers.ListField(child=serializers.DictField())
+    pj_list = serializers.SerializerMethodField()
     pj_list_csv_url = serializers.SerializerMethodField()
 
     def get_structure(self, export) -> dict:
@@ -123,6 +143,10 @@ class PesExportSerializer(serializers.Serializer):
             "reexport_reason": report.get("reexport_reason", ""),
             "validated": report.get("validated", False),
         }
+
+    @extend_schema_field(PjListRowSerializer(many=True))
+    def get_pj_list(self, export) -> list[dict]:
+        return [{name: row.get(name) for name in PJ_LIST_COLUMNS} for row in export.pj_list]
 
     def get_pj_list_csv_url(self, export) -> str:
         return self._url("api-pes-export-pj-list-csv", export)
@@ -275,7 +299,7 @@ class PesExportPjListCsvView(PesExportPjListView):
     fmt = "csv"
 
 
-@_pj_list_schema("json", "application/json", OpenApiTypes.OBJECT)
+@_pj_list_schema("json", "application/json", PjListRowSerializer(many=True))
 class PesExportPjListJsonView(PesExportPjListView):
     fmt = "json"
 
