@@ -11,7 +11,8 @@ an endpoint written the usual way is described completely without repeating deco
   shape sets `default_error_responses = False`.
 - request bodies in JSON only when the view reads JSON: form encodings cannot say `null`, so a client that
   follows the schema gets exactly what the serializer validates. Upload endpoints keep their multipart body.
-- decimals as text that Django reads (drf-spectacular's pattern also admits "." alone).
+- decimals as text that Django reads (drf-spectacular's pattern also admits "." alone), and required texts
+  that are more than white space (DRF trims them, then finds them blank).
 - lists that refuse to be empty (`allow_empty=False`, `min_length`, `max_length` on a nested serializer)
   carry `minItems` / `maxItems`.
 """
@@ -43,6 +44,27 @@ HEADERS = {
     "503": RETRY_AFTER,
 }
 JSON = "application/json"
+# "Contains a character that is not white space", white space being what DRF trims (Python's `str.strip`):
+# a required text of spaces only is refused as blank.
+NOT_BLANK = (
+    "[^\\t\\n\\u000b\\f\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680\\u2000-\\u200a"
+    "\\u2028\\u2029\\u202f\\u205f\\u3000]"
+)
+
+
+def _trimmed_and_required(field) -> bool:
+    """A text field that DRF trims, then refuses when nothing is left."""
+    return (
+        isinstance(field, serializers.CharField)
+        and getattr(field, "trim_whitespace", False)
+        and not field.allow_blank
+        and not field.read_only
+    )
+
+
+def _plain_text(schema) -> bool:
+    shaped = {"pattern", "format", "enum"} & set(schema) if isinstance(schema, dict) else True
+    return isinstance(schema, dict) and schema.get("type") == "string" and not shaped
 
 
 def decimal_pattern(max_digits: int | None, decimal_places: int | None) -> str:
@@ -97,6 +119,8 @@ class ChoraleAutoSchema(AutoSchema):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if isinstance(schema, dict) and isinstance(field, serializers.DecimalField) and "pattern" in schema:
             schema["pattern"] = decimal_pattern(field.max_digits, field.decimal_places)
+        if direction == "request" and _trimmed_and_required(field) and _plain_text(schema):
+            schema["pattern"] = NOT_BLANK
         if not isinstance(schema, dict) or schema.get("type") != "array":
             return schema
         if isinstance(field, serializers.ListField | serializers.ListSerializer) or is_list_serializer(field):

@@ -91,7 +91,7 @@ class DepositReportSerializer(serializers.Serializer):
 
 
 class DepositRequestSerializer(serializers.Serializer):
-    """The multipart body (schema only: `PlainPdfForm` reads it, with the same limits)."""
+    """The multipart body (schema only: `PlainPdfForm` reads it, with the same limits; blank is absent)."""
 
     file = serializers.FileField(help_text="The invoice: Factur-X PDF, CII or UBL XML, or a plain PDF.")
     attachments = serializers.ListField(
@@ -101,23 +101,25 @@ class DepositRequestSerializer(serializers.Serializer):
     )
     supplier = serializers.CharField(
         required=False,
+        allow_blank=True,
         help_text="The supplier structure (its id or SIRET), for a user who deposits for several.",
     )
     recipient_siret = serializers.CharField(
         required=False,
+        allow_blank=True,
         max_length=20,
         help_text="Plain PDF only (so are those below). As soon as one of them is given, the deposit is a "
         "plain PDF with typed-in data: recipient_siret (14 digits), number, issue_date and the three "
         "totals (total_with_vat = total_without_vat + total_vat) are then required, else 422.",
     )
-    service_code = serializers.CharField(required=False, max_length=100)
-    engagement = serializers.CharField(required=False, max_length=100)
-    number = serializers.CharField(required=False, max_length=100)
+    service_code = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    engagement = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    number = serializers.CharField(required=False, allow_blank=True, max_length=100)
     type_code = serializers.ChoiceField(choices=[c for c, _label in TYPE_CHOICES], required=False)
     issue_date = serializers.DateField(required=False)
     due_date = serializers.DateField(required=False)
-    preceding_invoice = serializers.CharField(required=False, max_length=100)
-    currency = serializers.CharField(required=False, max_length=3)
+    preceding_invoice = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    currency = serializers.CharField(required=False, allow_blank=True, max_length=3)
     total_without_vat = serializers.DecimalField(max_digits=19, decimal_places=2, required=False)
     total_vat = serializers.DecimalField(max_digits=19, decimal_places=2, required=False)
     total_with_vat = serializers.DecimalField(max_digits=19, decimal_places=2, required=False)
