@@ -234,7 +234,9 @@ REST_FRAMEWORK = {
         "accounts.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The schema documents every refusal with the one error body the exception handler answers.
+    "DEFAULT_SCHEMA_CLASS": "accounts.api.openapi.ChoraleAutoSchema",
+    "EXCEPTION_HANDLER": "accounts.api.errors.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # Per token, per account (all its tokens and sessions), per address for the few open endpoints: 429 with
     # Retry-After, counted in the default cache (accounts/api/throttling.py).
@@ -265,6 +267,8 @@ SPECTACULAR_SETTINGS = {
         "RightEnum": "accounts.access.RIGHTS",
         "InvoiceStatusEnum": "invoices.models.InvoiceStatus",
         "DepositStatusEnum": "invoices.models.DepositStatus",
+        "IdTypeEnum": "accounts.models.Structure.IdType",
+        "PublicIdTypeEnum": "accounts.api.claims.PUBLIC_ID_CHOICES",
     },
 }
 

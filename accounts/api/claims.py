@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts import claims, identifiers, services
-from accounts.api.serializers import ErrorSerializer, StructureBriefSerializer
+from accounts.api.errors import ErrorSerializer, Refused, TooLarge
+from accounts.api.serializers import StructureBriefSerializer
 from accounts.api.views import _run
 from accounts.models import PrincipalClaim, Structure
 
@@ -47,8 +47,11 @@ class PrincipalClaimCreateSerializer(serializers.Serializer):
     identifier = serializers.CharField(max_length=40)
     function = serializers.CharField(max_length=200, help_text=gettext_lazy("Par exemple : maire, DGS."))
     message = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    # An empty file is refused by the operation, with the other files that are no PDF (422).
     document = serializers.FileField(
-        help_text=gettext_lazy("La délégation ou l'arrêté de nomination, en PDF."), use_url=False
+        help_text=gettext_lazy("La délégation ou l'arrêté de nomination, en PDF."),
+        use_url=False,
+        allow_empty_file=True,
     )
 
 
@@ -58,7 +61,7 @@ class PrincipalClaimCreateSerializer(serializers.Serializer):
     create=extend_schema(
         summary="Revendiquer le rôle de gestionnaire principal d'une structure publique",
         request={"multipart/form-data": PrincipalClaimCreateSerializer},
-        responses={201: PrincipalClaimSerializer, 400: ErrorSerializer},
+        responses={201: PrincipalClaimSerializer, 413: ErrorSerializer},
     ),
 )
 @extend_schema(tags=["principal-claims"])
@@ -80,14 +83,12 @@ class PrincipalClaimViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
         data = serializer.validated_data
         structure = claims.find_public_structure(data["id_type"], data["identifier"])
         if structure is None:
-            raise ValidationError(
-                {
-                    "detail": _("Aucune entité publique active ne porte cet identifiant."),
-                    "field": "identifier",
-                }
-            )
+            raise Refused(_("Aucune entité publique active ne porte cet identifiant."), field="identifier")
         upload = data["document"]
-        _run(claims.check_size, upload.size)  # before anything is read into memory
+        try:
+            claims.check_size(upload.size)  # before anything is read into memory
+        except services.StructureError as error:
+            raise TooLarge(error.message, field="document") from error
         claim = _run(
             claims.submit_claim,
             request.user,

@@ -1,11 +1,12 @@
 """Serializers of the accounts API: public ids are UUIDs (exposed as `id`), rights are lists of names."""
 
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts import access, identifiers
+from accounts import access
+from accounts.api.errors import ErrorSerializer  # noqa: F401  (this module's interface)
+from accounts.api.fields import StrictSerializer
 from accounts.models import AttachmentRequest, Membership, Service, Structure, User
 
 RIGHT_CHOICES = list(access.RIGHTS)
@@ -165,21 +166,15 @@ class AttachmentRequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AttachmentRequestCreateSerializer(serializers.Serializer):
+class AttachmentRequestCreateSerializer(StrictSerializer):
     """The structure is named by its identifier: the requester is not attached to it yet."""
 
     id_type = serializers.ChoiceField(choices=Structure.IdType.choices, default=Structure.IdType.SIRET)
     identifier = serializers.CharField(max_length=40)
     message = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
-    def validate(self, attrs):
-        error = identifiers.check(attrs["id_type"], attrs["identifier"])
-        if error:  # a malformed identifier names its fault rather than "no such structure"
-            raise serializers.ValidationError({"identifier": [gettext(error)]})
-        return attrs
 
-
-class AcceptSerializer(serializers.Serializer):
+class AcceptSerializer(StrictSerializer):
     role = serializers.ChoiceField(choices=Membership.Role.choices, default=Membership.Role.USER)
     rights = serializers.ListField(
         child=serializers.ChoiceField(choices=RIGHT_CHOICES),
@@ -194,18 +189,18 @@ class AcceptSerializer(serializers.Serializer):
     )
 
 
-class RefuseSerializer(serializers.Serializer):
+class RefuseSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class TransferAssignmentSerializer(serializers.Serializer):
+class TransferAssignmentSerializer(StrictSerializer):
     structure = serializers.UUIDField(
         help_text=_("Id d'une structure dont vous êtes gestionnaire principal.")
     )
     user = serializers.UUIDField(help_text=_("Id d'un compte actif rattaché à cette structure."))
 
 
-class TransferSerializer(serializers.Serializer):
+class TransferSerializer(StrictSerializer):
     """One assignment per structure: part of my structures, all of them, to one or several users."""
 
     assignments = TransferAssignmentSerializer(many=True, allow_empty=False)
@@ -240,7 +235,7 @@ class TechnicalAccountSerializer(serializers.ModelSerializer):
         return rights_of(membership)
 
 
-class TechnicalAccountCreateSerializer(serializers.Serializer):
+class TechnicalAccountCreateSerializer(StrictSerializer):
     name = serializers.CharField(max_length=100)
     rights = serializers.ListField(child=serializers.ChoiceField(choices=RIGHT_CHOICES), default=list)
 
@@ -251,8 +246,3 @@ class TechnicalAccountCreatedSerializer(TechnicalAccountSerializer):
     class Meta(TechnicalAccountSerializer.Meta):
         fields = [*TechnicalAccountSerializer.Meta.fields, "token"]
         read_only_fields = fields
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    field = serializers.CharField(required=False, allow_null=True)

@@ -4,34 +4,34 @@ Adapters only: every structure is found through `accounts.access` (404 to outsid
 role is insufficient), every change goes through `accounts.services`.
 """
 
-import uuid
-
 from django.db.models import Q
-from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import access, services
+from accounts import access, identifiers, services
+from accounts.api import params
 from accounts.api import schema as _schema  # noqa: F401  (registers the auth schemes)
 from accounts.api import serializers as s
+from accounts.api.errors import Refused
 from accounts.models import AttachmentRequest, Service, Structure, User
 
 STRUCTURE_TAG = ["structures"]
 
 
 def _run(operation, *args, **kwargs):
-    """Call a service; its refusals become 403 (role) or 400 (anything the caller can fix)."""
+    """Call a service; its refusals become 403 (role) or 422 (a well-formed request refused on its merits)."""
     try:
         return operation(*args, **kwargs)
     except services.NotAllowed as error:
         raise PermissionDenied(error.message) from error
     except services.StructureError as error:
-        raise ValidationError({"detail": error.message, "field": error.field}) from error
+        raise Refused(error.message, field=error.field) from error
 
 
 def _validated(serializer_class, data) -> dict:
@@ -118,8 +118,9 @@ class StructureViewSet(viewsets.ReadOnlyModelViewSet):
     def attachment_requests(self, request, structure=None):
         structure = self._structure(access.MANAGE)
         requests = structure.attachment_requests.select_related("user", "structure").order_by("-created_at")
-        if request.query_params.get("status"):
-            requests = requests.filter(status=request.query_params["status"])
+        wanted = params.choice(request.query_params, "status", AttachmentRequest.Status.values)
+        if wanted:
+            requests = requests.filter(status=wanted)
         return Response(s.AttachmentRequestSerializer(requests, many=True).data)
 
     @extend_schema(
@@ -168,7 +169,9 @@ class StructureViewSet(viewsets.ReadOnlyModelViewSet):
         summary="Mes demandes et celles des structures que je gère",
         parameters=[
             OpenApiParameter("status", enum=AttachmentRequest.Status.values, required=False),
-            OpenApiParameter("structure", type=str, required=False, description="Id d'une structure"),
+            OpenApiParameter(
+                "structure", OpenApiTypes.UUID, required=False, description="Id d'une structure"
+            ),
         ],
     ),
     retrieve=extend_schema(summary="Une demande de rattachement"),
@@ -197,21 +200,23 @@ class AttachmentRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelVi
             .order_by("-created_at")
         )
         if self.action == "list":
-            if self.request.query_params.get("status"):
-                queryset = queryset.filter(status=self.request.query_params["status"])
-            if self.request.query_params.get("structure"):
-                queryset = queryset.filter(
-                    structure__uuid=_uuid_or_404(self.request.query_params["structure"])
-                )
+            query = self.request.query_params
+            wanted = params.choice(query, "status", AttachmentRequest.Status.values)
+            if wanted:
+                queryset = queryset.filter(status=wanted)
+            structure = params.uuid_param(query, "structure")
+            if structure:
+                queryset = queryset.filter(structure__uuid=structure)
         return queryset
 
     def create(self, request, *args, **kwargs):
         data = _validated(s.AttachmentRequestCreateSerializer, request.data)
+        error = identifiers.check(data["id_type"], data["identifier"])
+        if error:  # a malformed identifier names its fault rather than "no such structure"
+            raise Refused(_(error), field="identifier")
         structure = services.find_structure(data["id_type"], data["identifier"])
         if structure is None:
-            raise ValidationError(
-                {"detail": _("Aucune structure active ne porte cet identifiant."), "field": "identifier"}
-            )
+            raise Refused(_("Aucune structure active ne porte cet identifiant."), field="identifier")
         created = _run(services.request_attachment, request.user, structure, message=data["message"])
         return Response(s.AttachmentRequestSerializer(created).data, status=status.HTTP_201_CREATED)
 
@@ -234,9 +239,7 @@ class AttachmentRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelVi
         chosen = data["services"]
         found = list(Service.objects.filter(structure=pending.structure, uuid__in=chosen))
         if len(found) != len(set(chosen)):
-            raise ValidationError(
-                {"detail": _("Ce service n'appartient pas à la structure."), "field": "services"}
-            )
+            raise Refused(_("Ce service n'appartient pas à la structure."), field="services")
         membership = _run(
             services.accept_attachment,
             pending,
@@ -260,13 +263,6 @@ class AttachmentRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelVi
         return Response(s.AttachmentRequestSerializer(refused).data)
 
 
-def _uuid_or_404(value: str):
-    try:
-        return uuid.UUID(str(value))
-    except ValueError as exc:
-        raise Http404 from exc
-
-
 class PrincipalTransferView(APIView):
     """Transfer the principal-manager role of some or all of my structures, to one or several users."""
 
@@ -288,17 +284,13 @@ class PrincipalTransferView(APIView):
                 uuid=item["user"], memberships__structure=structure, memberships__is_active=True
             ).first()
             if target is None:
-                raise ValidationError(
-                    {
-                        "detail": _("Le compte %(user)s n'a pas de rattachement actif à « %(structure)s ».")
-                        % {"user": item["user"], "structure": structure.name},
-                        "field": "assignments",
-                    }
+                raise Refused(
+                    _("Le compte %(user)s n'a pas de rattachement actif à « %(structure)s ».")
+                    % {"user": item["user"], "structure": structure.name},
+                    field="assignments",
                 )
             if structure in assignments:
-                raise ValidationError(
-                    {"detail": _("Une structure ne peut figurer qu'une fois."), "field": "assignments"}
-                )
+                raise Refused(_("Une structure ne peut figurer qu'une fois."), field="assignments")
             assignments[structure] = target
         moved = _run(services.transfer_principal_manager, request.user, assignments)
         for structure in moved:

@@ -16,7 +16,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.urls import path
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ParseError, UnsupportedMediaType
 from rest_framework.renderers import JSONRenderer
@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access
+from accounts.api.errors import ErrorSerializer, error_body, validation_body
 from invoices.deposit.forms import TYPE_CHOICES, PlainPdfForm
 from invoices.deposit.operations import (
     IDEMPOTENCY_KEY_MAX,
@@ -90,6 +91,8 @@ class DepositReportSerializer(serializers.Serializer):
 
 
 class DepositRequestSerializer(serializers.Serializer):
+    """The multipart body (schema only: `PlainPdfForm` reads it, with the same limits; blank is absent)."""
+
     file = serializers.FileField(help_text="The invoice: Factur-X PDF, CII or UBL XML, or a plain PDF.")
     attachments = serializers.ListField(
         child=serializers.FileField(),
@@ -98,31 +101,44 @@ class DepositRequestSerializer(serializers.Serializer):
     )
     supplier = serializers.CharField(
         required=False,
+        allow_blank=True,
         help_text="The supplier structure (its id or SIRET), for a user who deposits for several.",
     )
-    recipient_siret = serializers.CharField(required=False, help_text="Plain PDF only (so are those below).")
-    service_code = serializers.CharField(required=False)
-    engagement = serializers.CharField(required=False)
-    number = serializers.CharField(required=False)
+    recipient_siret = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        help_text="Plain PDF only (so are those below). As soon as one of them is given, the deposit is a "
+        "plain PDF with typed-in data: recipient_siret (14 digits), number, issue_date and the three "
+        "totals (total_with_vat = total_without_vat + total_vat) are then required, else 422.",
+    )
+    service_code = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    engagement = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    number = serializers.CharField(required=False, allow_blank=True, max_length=100)
     type_code = serializers.ChoiceField(choices=[c for c, _label in TYPE_CHOICES], required=False)
     issue_date = serializers.DateField(required=False)
     due_date = serializers.DateField(required=False)
-    preceding_invoice = serializers.CharField(required=False)
-    currency = serializers.CharField(required=False)
+    preceding_invoice = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    currency = serializers.CharField(required=False, allow_blank=True, max_length=3)
     total_without_vat = serializers.DecimalField(max_digits=19, decimal_places=2, required=False)
     total_vat = serializers.DecimalField(max_digits=19, decimal_places=2, required=False)
     total_with_vat = serializers.DecimalField(max_digits=19, decimal_places=2, required=False)
 
 
-_REFUSAL = inline_serializer(
-    "DepositRefusal",
-    {
-        "deposit": serializers.UUIDField(allow_null=True),
-        "status": serializers.CharField(),
-        "findings": FindingSerializer(many=True),
-        "report": serializers.CharField(allow_null=True, help_text="The deposit report's URL."),
-    },
-)
+class DepositRefusalSerializer(ErrorSerializer):
+    """The API's error body, with the deposit's findings when its files were read.
+
+    A deposit refused on its files (422) or its size (413) carries `deposit`, `status`, `findings` and
+    `report`; typed-in plain-PDF data that is incomplete (422) carries `field` and `errors` instead.
+    """
+
+    deposit = serializers.UUIDField(allow_null=True, required=False)
+    status = serializers.CharField(required=False)
+    findings = FindingSerializer(many=True, required=False)
+    report = serializers.CharField(allow_null=True, required=False, help_text="The deposit report's URL.")
+
+
+_REFUSAL = DepositRefusalSerializer
 
 
 class DepositedInvoiceSerializer(InvoiceSerializer):
@@ -147,14 +163,21 @@ CREATE_INVOICE_SCHEMA = {
     "request": {"multipart/form-data": DepositRequestSerializer},
     "responses": {
         201: DepositedInvoiceSerializer,
-        400: OpenApiResponse(description="Missing file or invalid routing fields (per field)."),
+        400: OpenApiResponse(
+            description="Missing file, unreadable upload or a typed-in value out of its type."
+        ),
         413: OpenApiResponse(_REFUSAL, description="Upload larger than a deposit may be."),
-        422: _REFUSAL,
+        422: OpenApiResponse(
+            _REFUSAL, description="Deposit refused (every finding), or typed-in plain-PDF data incomplete."
+        ),
+        429: OpenApiResponse(
+            _REFUSAL, description="Too many requests, or the supplier's daily deposit quota is reached."
+        ),
     },
     "parameters": [
         OpenApiParameter(
             IDEMPOTENCY_HEADER,
-            str,
+            {"type": "string", "maxLength": IDEMPOTENCY_KEY_MAX},
             OpenApiParameter.HEADER,
             required=False,
             description=f"Any unique string of at most {IDEMPOTENCY_KEY_MAX} characters.",
@@ -219,23 +242,20 @@ def create_invoice_from_request(request) -> Response:
     ]
     if len(uploads) != 1:
         message = _("Un fichier de facture, et un seul, est requis (champ « file »).")
-        return Response({"file": [message]}, status=400)
+        return Response(validation_body({"file": [message]}), status=400)
     if key:
         first = deposit_for_key(request.user, key)
         if first is not None:
             return _replay(request, first, uploads[0], key)
     form = PlainPdfForm(data)
     if not form.is_valid():
-        errors = form.errors.get_json_data()
-        body = {field: [e["message"] for e in messages] for field, messages in errors.items()}
-        return Response(body, status=400)
+        return _form_refusal(form)
     supplier = None
     if data.get("supplier"):
         supplier = _supplier(request.user, data["supplier"])
         if supplier is None:
-            return Response(
-                {"supplier": [_("Structure inconnue, ou pour laquelle vous ne déposez pas.")]}, status=400
-            )
+            message = _("Structure inconnue, ou pour laquelle vous ne déposez pas.")
+            return Response(error_body(message, error="refused", field="supplier"), status=422)
     try:
         deposit = deposit_files(
             request.user,
@@ -280,7 +300,9 @@ def deposit_answer(deposit: Deposit) -> tuple[int, dict]:
         findings += _findings(document.get("findings", []), english)
         for attachment in document.get("attachments", []):
             findings += _findings(attachment.get("findings", []), english)
+    errors = [f for f in findings if f["severity"] == "error"] or findings
     body = {
+        **error_body(errors[0]["message"] if errors else deposit.get_status_display(), error="refused"),
         "deposit": str(deposit.uuid),
         "status": deposit.status,
         "findings": findings,
@@ -312,16 +334,29 @@ def _response(status: int, body: dict, deposit: Deposit) -> Response:
     return response
 
 
+def _form_refusal(form) -> Response:
+    """400 when a typed-in value cannot be read (a date, an amount), 422 when the entry is incomplete."""
+    errors = form.errors.as_data()
+    body = validation_body({name: [m for e in found for m in e.messages] for name, found in errors.items()})
+    unreadable = any(e.code != PlainPdfForm.ENTRY_ERROR for found in errors.values() for e in found)
+    return Response(body, status=400 if unreadable else 422)
+
+
+REFUSAL_CODES = {400: "invalid", 413: "too_large", 422: "refused", 429: "quota_exceeded"}
+
+
 def _refusal(status: int, finding) -> Response:
     english = _english()
+    message = finding.message_en if english else finding.message
     body = {
+        **error_body(message, error=REFUSAL_CODES.get(status, "refused")),
         "deposit": None,
         "status": DepositStatus.REJETE,
         "findings": [
             {
                 "severity": finding.severity,
                 "rule": finding.rule,
-                "message": finding.message_en if english else finding.message,
+                "message": message,
                 "location": finding.location,
             }
         ],
@@ -377,15 +412,15 @@ def deposit_report(deposit: Deposit) -> dict:
 
     def document(doc: dict) -> dict:
         return {
-            "file": doc.get("file", ""),
-            "container": doc.get("container", ""),
-            "format": doc.get("format", ""),
-            "profile": doc.get("profile", ""),
-            "accepted": doc.get("accepted", False),
-            "number": doc.get("number", ""),
+            "file": doc.get("file") or "",
+            "container": doc.get("container") or "",
+            "format": doc.get("format") or "",
+            "profile": doc.get("profile") or "",
+            "accepted": bool(doc.get("accepted")),
+            "number": doc.get("number") or "",
             "invoice": doc.get("invoice"),
             "size": doc.get("size"),
-            "sha256": doc.get("sha256", ""),
+            "sha256": doc.get("sha256") or "",
             "already_deposited": doc.get("already_deposited"),
             "findings": _findings(doc.get("findings", []), english),
             "attachments": [document(a) for a in doc.get("attachments", [])],

@@ -92,6 +92,10 @@ class PlainPdfForm(forms.Form):
     routing data and amounts become required.
     """
 
+    # The code of the errors `clean()` adds (an entry incomplete or inconsistent), apart from a value that
+    # cannot be read at all: the API answers the first 422 and the second 400.
+    ENTRY_ERROR = "entry"
+
     recipient_siret = forms.CharField(label=_("SIRET du destinataire"), max_length=20, required=False)
     service_code = forms.CharField(label=_("Code service"), max_length=100, required=False)
     engagement = forms.CharField(label=_("Numéro d'engagement"), max_length=100, required=False)
@@ -127,19 +131,24 @@ class PlainPdfForm(forms.Form):
             return data
         for name in REQUIRED_FIELDS:
             if data.get(name) in (None, "") and name not in self.errors:
-                self.add_error(name, _("Obligatoire pour déposer un PDF simple."))
+                self.add_error(name, self._entry_error(_("Obligatoire pour déposer un PDF simple.")))
         siret = normalise("siret", data.get("recipient_siret") or "")
         if siret and "recipient_siret" not in self.errors:
             # Only the shape: whether it names a public structure is a routing rule, reported with the rest.
             if not (siret.isdigit() and len(siret) == 14):
-                self.add_error("recipient_siret", _("Un SIRET compte 14 chiffres."))
+                self.add_error("recipient_siret", self._entry_error(_("Un SIRET compte 14 chiffres.")))
             data["recipient_siret"] = siret
         data["currency"] = (data.get("currency") or "EUR").upper()
         data["type_code"] = data.get("type_code") or "380"
         amounts = [data.get(n) for n in ("total_without_vat", "total_vat", "total_with_vat")]
         if None not in amounts and amounts[0] + amounts[1] != amounts[2]:
-            self.add_error("total_with_vat", _("Le montant TTC doit être la somme du HT et de la TVA."))
+            message = _("Le montant TTC doit être la somme du HT et de la TVA.")
+            self.add_error("total_with_vat", self._entry_error(message))
         return data
+
+    @classmethod
+    def _entry_error(cls, message) -> forms.ValidationError:
+        return forms.ValidationError(message, code=cls.ENTRY_ERROR)
 
     @staticmethod
     def is_entry(data: dict) -> bool:

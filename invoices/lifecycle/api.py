@@ -19,7 +19,9 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.utils.urls import replace_query_param
 
+from accounts.api import params
 from accounts.api import schema as _schema  # noqa: F401  (registers the auth schemes)
+from accounts.api.openapi import decimal_pattern
 from invoices import lifecycle
 from invoices.deposit.api import CREATE_INVOICE_SCHEMA, DepositUploadGuardMixin, create_invoice_from_request
 from invoices.lifecycle import IllegalTransition, LifecycleError, RoutingRefused, VersionConflict, exports
@@ -52,11 +54,10 @@ class KeysetPagination(BasePagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
-        try:
-            size = int(request.query_params.get("page_size", self.page_size))
-        except ValueError:
-            size = self.page_size
-        size = max(1, min(size, self.max_page_size))
+        size = params.integer(
+            request.query_params, "page_size", default=self.page_size, minimum=1, maximum=self.max_page_size
+        )
+        params.choice(request.query_params, "sort", SORTS)
         self.page = keyset_page(
             queryset,
             sort=sort_param(request.query_params),
@@ -104,12 +105,14 @@ class KeysetPagination(BasePagination):
                 "name": "page_size",
                 "in": "query",
                 "required": False,
-                "schema": {"type": "integer", "maximum": 200},
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+                "description": f"Factures par page ({self.page_size} par défaut).",
             },
         ]
 
 
 def _error(error: LifecycleError) -> Response:
+    """409 when the invoice's state forbids the change, 422 for any other refusal of a well-formed request."""
     body = {"error": error.code, "detail": error.message, "field": error.field}
     if isinstance(error, IllegalTransition):
         body.update(status=error.current, allowed=error.allowed)
@@ -119,8 +122,7 @@ def _error(error: LifecycleError) -> Response:
     if isinstance(error, RoutingRefused):
         language = "en" if (get_language() or "fr").startswith("en") else "fr"
         body["findings"] = [f.to_dict(language) for f in error.findings]
-        return Response(body, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
-    return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    return Response(body, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
 
 
 def _validated(serializer_class, data) -> dict:
@@ -144,12 +146,18 @@ def _set_status(invoice, data: dict, *, actor):
 
 
 ERRORS = {
-    400: OpenApiResponse(s.InvoiceErrorSerializer, description="Demande incomplète (motif, mandat…)."),
     404: OpenApiResponse(description="Facture inconnue ou invisible pour l'appelant."),
     409: OpenApiResponse(
         s.InvoiceErrorSerializer, description="Transition interdite, ou facture modifiée entre-temps."
     ),
+    422: OpenApiResponse(
+        s.InvoiceErrorSerializer,
+        description="Demande refusée sur le fond : motif ou mandat manquant, acheminement refusé…",
+    ),
 }
+# What an original is served as: the media type sniffed from its bytes when it was kept.
+ORIGINAL_MEDIA_TYPES = ("application/pdf", "application/xml", "application/octet-stream")
+AMOUNT = {"type": "string", "format": "decimal", "pattern": decimal_pattern(19, 2)}
 FILTER_PARAMETERS = [
     OpenApiParameter("direction", str, enum=["received", "sent"], description="Factures reçues ou émises."),
     OpenApiParameter("status", str, many=True, enum=list(InvoiceStatus.values)),
@@ -163,10 +171,12 @@ FILTER_PARAMETERS = [
     OpenApiParameter("issued_to", OpenApiTypes.DATE),
     OpenApiParameter("received_from", OpenApiTypes.DATE),
     OpenApiParameter("received_to", OpenApiTypes.DATE),
-    OpenApiParameter("amount_min", OpenApiTypes.DECIMAL),
-    OpenApiParameter("amount_max", OpenApiTypes.DECIMAL),
+    OpenApiParameter("amount_min", AMOUNT, description="Montant TTC minimal."),
+    OpenApiParameter("amount_max", AMOUNT, description="Montant TTC maximal."),
     OpenApiParameter("sort", str, enum=list(SORTS)),
 ]
+# Filters whose empty value is no value of their type: refused rather than skipped.
+TYPED_FILTERS = [p.name for p in FILTER_PARAMETERS if p.type is not str or p.enum]
 
 
 @extend_schema_view(
@@ -204,6 +214,7 @@ class InvoiceViewSet(
     def filter_queryset(self, queryset):
         if self.action != "list":
             return queryset
+        params.refuse_empty(self.request.query_params, TYPED_FILTERS)
         filterset = ApiInvoiceFilter(self.request.query_params, queryset=queryset, user=self.request.user)
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
@@ -246,7 +257,11 @@ class InvoiceViewSet(
     @extend_schema(
         summary="Le fichier déposé",
         tags=TAGS,
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ERRORS[404]},
+        description="Le fichier tel qu'il a été déposé : PDF (Factur-X ou PDF simple) ou XML (CII, UBL).",
+        responses={
+            **{(200, media_type): OpenApiTypes.BINARY for media_type in ORIGINAL_MEDIA_TYPES},
+            404: ERRORS[404],
+        },
     )
     @action(detail=True, methods=["get"])
     def original(self, request, id=None):
@@ -325,7 +340,7 @@ class InvoiceViewSet(
         summary="Corriger l'acheminement d'une facture à recycler et la renvoyer",
         tags=TAGS,
         request=s.RecycleSerializer,
-        responses={200: s.InvoiceDetailSerializer, 422: s.InvoiceErrorSerializer, **ERRORS},
+        responses={200: s.InvoiceDetailSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def recycle(self, request, id=None):
@@ -355,8 +370,9 @@ class InvoiceViewSet(
         payload = {
             "attachments": request.FILES.getlist("attachments"),
             "comment": request.data.get("comment", ""),
-            "version": request.data.get("version") or None,
         }
+        if request.data.get("version"):  # a form has no null: the field is absent or empty
+            payload["version"] = request.data["version"]
         data = _validated(s.CompleteSerializer, payload)
         return self._answer(
             lambda: lifecycle.complete_invoice(

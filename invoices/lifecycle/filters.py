@@ -256,10 +256,22 @@ class SentInvoiceFilter(InvoiceFilter):
         return self.access.structure_ids(access.DEPOSIT)
 
 
-class ApiInvoiceFilter(ReceivedInvoiceFilter):
-    """The API lists either side (`direction`); a supplier filter on sent invoices is harmless."""
+class ApiInvoiceFilter(InvoiceFilter):
+    """The API lists either side (`direction`); a supplier filter on sent invoices is harmless.
 
+    Structure and service are ids that narrow the list: one the caller cannot see narrows it to nothing
+    rather than being refused, since the list is tenant-scoped already and an empty answer tells no more.
+    """
+
+    structure = django_filters.UUIDFilter(label=_("Structure destinataire"), field_name="recipient__uuid")
+    service = django_filters.UUIDFilter(label=_("Service"), field_name="service__uuid")
+    code_service = django_filters.CharFilter(
+        label=_("Code service"), field_name="code_service", lookup_expr="iexact"
+    )
+    supplier = django_filters.CharFilter(label=_("Fournisseur (nom ou SIRET)"), method="filter_supplier")
     recipient = django_filters.CharFilter(label=_("Destinataire (nom ou SIRET)"), method="filter_recipient")
+    filter_supplier = ReceivedInvoiceFilter.filter_supplier
+    filter_recipient = SentInvoiceFilter.filter_recipient
 
 
 def sort_param(data) -> str:

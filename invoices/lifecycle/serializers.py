@@ -2,6 +2,8 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.api.errors import ErrorSerializer
+from accounts.api.fields import StrictSerializer
 from invoices.lifecycle import reasons
 from invoices.lifecycle.clock import payment_clock
 from invoices.lifecycle.interest import RateTable
@@ -11,7 +13,7 @@ from invoices.models import Invoice, InvoiceAttachment, InvoiceEvent, InvoiceSta
 
 
 class InvoiceEventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    actor = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
     status_code = serializers.SerializerMethodField(
         help_text="Code du statut dans le cycle de vie XP Z12-012."
     )
@@ -76,7 +78,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uuid", read_only=True)
     supplier = serializers.CharField(source="supplier.identifier", read_only=True)
     recipient = serializers.CharField(source="recipient.identifier", read_only=True)
-    service = serializers.CharField(source="service.code", read_only=True, default=None)
+    service = serializers.CharField(source="service.code", read_only=True, default=None, allow_null=True)
     status_code = serializers.SerializerMethodField(
         help_text="Code du statut dans le cycle de vie XP Z12-012."
     )
@@ -163,7 +165,7 @@ class InvoiceDetailSerializer(InvoiceSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class StatusChangeSerializer(serializers.Serializer):
+class StatusChangeSerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=InvoiceStatus.choices)
     reason = serializers.ChoiceField(
         choices=sorted(reasons.REASONS),
@@ -214,7 +216,7 @@ class BulkStatusItemSerializer(StatusChangeSerializer):
     id = serializers.UUIDField()
 
 
-class BulkStatusSerializer(serializers.Serializer):
+class BulkStatusSerializer(StrictSerializer):
     changes = BulkStatusItemSerializer(many=True, allow_empty=False, max_length=500)
 
 
@@ -233,7 +235,7 @@ class BulkResponseSerializer(serializers.Serializer):
     results = BulkResultSerializer(many=True)
 
 
-class RecycleSerializer(serializers.Serializer):
+class RecycleSerializer(StrictSerializer):
     recipient_siret = serializers.CharField(max_length=20, help_text="SIRET corrigé du destinataire.")
     service_code = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     engagement = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
@@ -242,15 +244,18 @@ class RecycleSerializer(serializers.Serializer):
 
 
 class CompleteSerializer(serializers.Serializer):
-    attachments = serializers.ListField(child=serializers.FileField(), allow_empty=False)
+    # Empty files are refused by the operation, with the rest of what is wrong with them (422).
+    attachments = serializers.ListField(child=serializers.FileField(allow_empty_file=True), allow_empty=False)
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
-    version = serializers.IntegerField(required=False, allow_null=True)
+    version = serializers.IntegerField(
+        required=False, help_text="La version lue : refus (409) si elle a changé."
+    )
 
 
-class InvoiceErrorSerializer(serializers.Serializer):
+class InvoiceErrorSerializer(ErrorSerializer):
+    """The API's error body, with what a lifecycle refusal adds."""
+
     error = serializers.CharField()
-    detail = serializers.CharField()
-    field = serializers.CharField(required=False, allow_null=True)
     status = serializers.CharField(required=False, help_text="Statut actuel de la facture.")
     allowed = serializers.ListField(child=serializers.CharField(), required=False)
     findings = serializers.ListField(child=serializers.DictField(), required=False)

@@ -9,13 +9,16 @@ from django.http import FileResponse, HttpResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api import params
 from accounts.api.authentication import VerifiedSessionAuthentication
+from accounts.api.errors import ErrorSerializer, Refused, error_body
+from accounts.api.fields import StrictSerializer
 from accounts.models import Service
 from accounts.twofactor import has_recent_otp
 from invoices.models import PesExport
@@ -24,11 +27,12 @@ from invoices.pes import report as pes_report
 from invoices.pes import scope as pes_scope
 from invoices.pes.acknowledgements import acknowledgements_of
 from invoices.pes.api_acknowledgements import acknowledgement_data
+from invoices.pes.core.pjlist import PJ_LIST_COLUMNS
 
 TAGS = ["pes-exports"]
 
 
-class FiltersSerializer(serializers.Serializer):
+class FiltersSerializer(StrictSerializer):
     service = serializers.CharField(required=False, allow_blank=True, help_text="Code du service.")
     supplier = serializers.CharField(
         required=False, allow_blank=True, help_text="SIRET ou nom du fournisseur."
@@ -42,7 +46,7 @@ class FiltersSerializer(serializers.Serializer):
     )
 
 
-class ExportRequestSerializer(serializers.Serializer):
+class ExportRequestSerializer(StrictSerializer):
     structure = serializers.CharField(help_text="UUID ou SIRET de l'entité publique.")
     shape = serializers.ChoiceField(choices=PesExport.Shape.choices, default=PesExport.Shape.PJ_LIST)
     invoices = serializers.ListField(
@@ -59,10 +63,30 @@ class ExportRequestSerializer(serializers.Serializer):
         help_text="Obligatoire pour exporter de nouveau une facture.",
     )
 
-    def validate(self, attrs):
-        if attrs.get("invoices") and attrs.get("filters"):
-            raise ValidationError(_("Donnez une sélection de factures ou des filtres, pas les deux."))
-        return attrs
+
+class PesExportRefusalSerializer(ErrorSerializer):
+    """The API's error body, with what an export refusal adds."""
+
+    details = serializers.ListField(child=serializers.CharField(), required=False)
+    missing_parameters = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class PjListRowSerializer(serializers.Serializer):
+    """One document of an export as its PJRef names it (`invoices.pes.core.pjlist.PJ_LIST_COLUMNS`)."""
+
+    document_key = serializers.CharField()
+    id_unique = serializers.CharField()
+    nom_pj = serializers.CharField()
+    type_pj = serializers.CharField()
+    support = serializers.CharField()
+    invoice_number = serializers.CharField()
+    supplier_name = serializers.CharField()
+    nom_fic = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    exercice = serializers.IntegerField(allow_null=True, help_text="Référence du mandat, s'il est connu.")
+    id_pce = serializers.CharField(allow_null=True)
+    id_ligne = serializers.CharField(allow_null=True)
 
 
 class PesFileSerializer(serializers.Serializer):
@@ -82,7 +106,7 @@ class PesExportSerializer(serializers.Serializer):
     invoices = serializers.SerializerMethodField()
     files = serializers.SerializerMethodField()
     report = serializers.SerializerMethodField()
-    pj_list = serializers.ListField(child=serializers.DictField())
+    pj_list = serializers.SerializerMethodField()
     pj_list_csv_url = serializers.SerializerMethodField()
     acknowledgements = serializers.SerializerMethodField(help_text="Les acquittements Hélios importés.")
 
@@ -128,6 +152,10 @@ class PesExportSerializer(serializers.Serializer):
             "validated": report.get("validated", False),
         }
 
+    @extend_schema_field(PjListRowSerializer(many=True))
+    def get_pj_list(self, export) -> list[dict]:
+        return [{name: row.get(name) for name in PJ_LIST_COLUMNS} for row in export.pj_list]
+
     def get_pj_list_csv_url(self, export) -> str:
         return self._url("api-pes-export-pj-list-csv", export)
 
@@ -139,7 +167,7 @@ def _filters(structure, data) -> pes_scope.ExportFilters | None:
     if data.get("service"):
         service = Service.objects.filter(structure=structure, code=data["service"]).first()
         if service is None:
-            raise ValidationError({"filters": {"service": _("Service inconnu.")}})
+            raise Refused(_("Service inconnu."), field="filters.service")
     return pes_scope.ExportFilters(
         service=service,
         supplier=data.get("supplier") or "",
@@ -152,10 +180,11 @@ def _filters(structure, data) -> pes_scope.ExportFilters | None:
 
 
 def _refusal(error: pes_scope.PesExportError) -> Response:
-    body = {"detail": error.message, "details": error.details}
+    """A well-formed request the export refuses (nothing to export, parameters missing…): 422."""
+    body = error_body(error.message, error="refused", details=error.details)
     if isinstance(error, pes_scope.MissingPesParameters):
         body["missing_parameters"] = error.fields
-    return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    return Response(body, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
 
 
 class PesExportCreateView(APIView):
@@ -164,12 +193,16 @@ class PesExportCreateView(APIView):
         operation_id="pes_exports_create",
         summary="Exporter des factures acceptées en PES V2",
         request=ExportRequestSerializer,
-        responses={201: PesExportSerializer, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+        responses={201: PesExportSerializer, 422: PesExportRefusalSerializer},
     )
     def post(self, request):
         payload = ExportRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
+        if data.get("invoices") and data.get("filters"):
+            raise Refused(
+                _("Donnez une sélection de factures ou des filtres, pas les deux."), field="invoices"
+            )
         structure = pes_scope.get_structure_for_exporter(request.user, data["structure"])
         try:
             export = pes_export.export_pes(
@@ -213,6 +246,7 @@ def _send_file(request, export_uuid, n) -> FileResponse:
 
 
 FILE_RESPONSE = {(200, "application/xml"): OpenApiTypes.BINARY}
+MAX_FILES = 9999  # far above any split export: a number past the last file is a 404
 
 
 class PesExportFileView(APIView):
@@ -221,14 +255,16 @@ class PesExportFileView(APIView):
         operation_id="pes_exports_file",
         summary="Télécharger un fichier PES_Aller de l'export",
         parameters=[
-            OpenApiParameter("n", int, description="Numéro du fichier (export découpé), 1 par défaut.")
+            OpenApiParameter(
+                "n",
+                {"type": "integer", "minimum": 1, "maximum": MAX_FILES},
+                description="Numéro du fichier (export découpé), 1 par défaut.",
+            )
         ],
         responses=FILE_RESPONSE,
     )
     def get(self, request, export):
-        n = request.query_params.get("n", "1")
-        if not str(n).isdigit():
-            raise NotFound()
+        n = params.integer(request.query_params, "n", default=1, minimum=1, maximum=MAX_FILES)
         return _send_file(request, export, n)
 
 
@@ -271,7 +307,7 @@ class PesExportPjListCsvView(PesExportPjListView):
     fmt = "csv"
 
 
-@_pj_list_schema("json", "application/json", OpenApiTypes.OBJECT)
+@_pj_list_schema("json", "application/json", PjListRowSerializer(many=True))
 class PesExportPjListJsonView(PesExportPjListView):
     fmt = "json"
 

@@ -154,19 +154,19 @@ def test_accepting_with_another_structures_service_is_refused(client, public_str
         content_type="application/json",
         **_token_for(public_structure.principal_manager),
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     pending.refresh_from_db()
     assert pending.status == AttachmentRequest.Status.PENDING
 
 
-def test_an_unknown_identifier_is_a_400(client):
+def test_an_unknown_identifier_is_a_422(client):
     response = client.post(
         "/api/v1/attachment-requests/",
         {"id_type": "siret", "identifier": "73282932000074"},
         content_type="application/json",
         **_token_for(UserFactory()),
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["field"] == "identifier"
 
 

@@ -41,15 +41,15 @@ def test_another_persons_claim_is_404_and_absent_from_the_list():
     assert outsider.get(URL).json() == []
 
 
-def test_refusals_are_400_with_the_field():
+def test_refusals_are_422_with_the_field():
     api = token_client(UserFactory())
     structure = awaiting_claim()
 
     not_pdf = _claim(api, structure, document=upload(b"<html>", "x.pdf"))
     private = _claim(api, StructureFactory())
 
-    assert not_pdf.status_code == 400 and not_pdf.json()["field"] == "document"
-    assert private.status_code == 400 and private.json()["field"] == "identifier"
+    assert not_pdf.status_code == 422 and not_pdf.json()["field"] == "document"
+    assert private.status_code == 422 and private.json()["field"] == "identifier"
     assert not PrincipalClaim.objects.exists()
 
 
@@ -57,7 +57,7 @@ def test_a_document_over_the_limit_is_refused_before_being_read(settings):
     settings.CHORALE_CLAIM_MAX_BYTES = 100
     response = _claim(token_client(UserFactory()), awaiting_claim(), document=upload(PDF + b"0" * 200))
 
-    assert response.status_code == 400 and "dépasse" in response.json()["detail"]
+    assert response.status_code == 413 and "dépasse" in response.json()["detail"]
 
 
 def test_the_endpoint_is_in_the_schema(client):

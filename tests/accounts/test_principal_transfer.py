@@ -237,7 +237,7 @@ def test_the_api_refuses_a_target_outside_the_structure_without_naming_them(clie
         {"assignments": [{"structure": str(alpha.uuid), "user": str(stranger.uuid)}]},
         content_type="application/json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Alpha" in response.json()["detail"]
     assert "inconnu@example.test" not in response.content.decode()
     alpha.refresh_from_db()

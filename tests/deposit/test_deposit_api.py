@@ -75,7 +75,7 @@ def test_the_file_is_required(api):
     response = api({})
 
     assert response.status_code == 400
-    assert "file" in response.json()
+    assert response.json()["field"] == "file"
     assert not Deposit.objects.exists()
 
 
@@ -115,7 +115,7 @@ def test_invalid_routing_fields_answer_400_per_field(api, world):
     response = api({"file": upload("facture.pdf", plain_pdf()), "number": "PDF-2", "issue_date": "hier"})
 
     assert response.status_code == 400
-    assert set(response.json()) >= {"issue_date", "recipient_siret", "total_with_vat"}
+    assert set(response.json()["errors"]) >= {"issue_date", "recipient_siret", "total_with_vat"}
 
 
 def test_the_api_needs_authentication(client, world):

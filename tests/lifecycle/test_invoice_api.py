@@ -104,7 +104,7 @@ def test_a_status_change_through_the_api(w, api):
     invoice = invoice_in(supplier=w["supplier"], recipient=w["recipient"])
     url = f"/api/v1/invoices/{invoice.uuid}/status/"
     missing = _post(api, url, {"status": "rejetee"})
-    assert missing.status_code == 400 and missing.json()["field"] == "reason"
+    assert missing.status_code == 422 and missing.json()["field"] == "reason"
     done = _post(
         api,
         url,

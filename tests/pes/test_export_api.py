@@ -61,7 +61,7 @@ def test_post_with_a_selection_and_the_pj_list_shape(api, structure):
 def test_exporting_nothing_is_refused_with_a_message(api, structure):
     nothing = api.post("/api/v1/pes-exports/", {"structure": structure.identifier}, format="json")
 
-    assert nothing.status_code == 400 and "Aucune facture" in nothing.json()["detail"]
+    assert nothing.status_code == 422 and "Aucune facture" in nothing.json()["detail"]
     assert not PesExport.objects.exists()
 
 
@@ -74,7 +74,7 @@ def test_missing_parameters_are_named_in_the_answer(accountant):
         "/api/v1/pes-exports/", {"structure": structure.identifier}, format="json"
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert set(response.json()["missing_parameters"]) == {"id_post", "cod_col"}
     assert "poste comptable (IdPost)" in response.json()["detail"]
 
@@ -105,7 +105,7 @@ def test_a_reexport_needs_a_reason(api, structure):
     refused = api.post("/api/v1/pes-exports/", payload, format="json")
     again = api.post("/api/v1/pes-exports/", {**payload, "reexport_reason": "Rejet Hélios"}, format="json")
 
-    assert refused.status_code == 400 and "motif" in refused.json()["detail"]
+    assert refused.status_code == 422 and "motif" in refused.json()["detail"]
     assert again.status_code == 201 and again.json()["report"]["reexport_reason"] == "Rejet Hélios"
     assert again.json()["pj_list"][0]["id_unique"] == first["pj_list"][0]["id_unique"]
 
@@ -141,4 +141,4 @@ def test_filters_by_service_code_and_supplier(api, structure):
 
     assert response.status_code == 201
     assert [i["id"] for i in response.json()["invoices"]] == [str(wanted.uuid)]
-    assert unknown.status_code == 400
+    assert unknown.status_code == 422
