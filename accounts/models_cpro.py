@@ -48,6 +48,7 @@ class CproAccessToken(models.Model):
 
     class Meta:
         verbose_name = _("jeton d'accès OAuth2")
+        verbose_name_plural = _("jetons d'accès OAuth2")
 
     def __str__(self):
         return f"{self.credential} → {self.expires_at:%Y-%m-%d %H:%M}"

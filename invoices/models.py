@@ -155,6 +155,8 @@ class FlowItem(models.Model):
     invoice = models.ForeignKey("Invoice", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
+        verbose_name = _("fichier de flux")
+        verbose_name_plural = _("fichiers de flux")
         ordering = ["deposit", "position"]
         constraints = [
             models.UniqueConstraint(fields=["deposit", "position"], name="flow_item_position_unique"),
@@ -347,6 +349,8 @@ class InvoiceCount(models.Model):
     n = models.BigIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("compteur de factures")
+        verbose_name_plural = _("compteurs de factures")
         # A plain integer rather than a nullable foreign key: NULLs never conflict, and the counters are
         # upserted on this key (INSERT … ON CONFLICT).
         constraints = [
@@ -372,6 +376,8 @@ class RunningInvoiceCount(models.Model):
     n = models.BigIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("compteur de délais en cours")
+        verbose_name_plural = _("compteurs de délais en cours")
         constraints = [
             models.UniqueConstraint(
                 fields=["structure", "service_key", "delivered_on"], name="running_invoice_count_key"
@@ -501,6 +507,7 @@ class DepositDailyUsage(models.Model):
 
     class Meta:
         verbose_name = _("volume déposé du jour")
+        verbose_name_plural = _("volumes déposés par jour")
         constraints = [models.UniqueConstraint(fields=["scope", "day"], name="deposit_usage_unique")]
 
     def __str__(self):
@@ -523,6 +530,7 @@ class PesAcknowledgement(models.Model):
 
     class Meta:
         verbose_name = _("acquittement Hélios")
+        verbose_name_plural = _("acquittements Hélios")
         ordering = ["-imported_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["pes_file", "sha256"], name="acknowledgement_imported_once")

@@ -269,6 +269,8 @@ SPECTACULAR_SETTINGS = {
         "DepositStatusEnum": "invoices.models.DepositStatus",
         "IdTypeEnum": "accounts.models.Structure.IdType",
         "PublicIdTypeEnum": "accounts.api.claims.PUBLIC_ID_CHOICES",
+        "StatusReasonEnum": "invoices.lifecycle.reasons.REASON_CODES",
+        "MandatRejectionReasonEnum": "invoices.lifecycle.reasons.MANDAT_REJECTION_REASONS",
     },
 }
 

@@ -210,3 +210,7 @@ def label(code: str) -> str:
 def better_answer(reason_code: str) -> str | None:
     """The status that would fit a rejection for this reason better, if any."""
     return BETTER_ANSWER_FOR_REJECTION.get(reason_code)
+
+
+# Every reason code, as the API's status changes accept them (one named enum in the OpenAPI schema).
+REASON_CODES = sorted(REASONS)

@@ -168,7 +168,7 @@ class InvoiceDetailSerializer(InvoiceSerializer):
 class StatusChangeSerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=InvoiceStatus.choices)
     reason = serializers.ChoiceField(
-        choices=sorted(reasons.REASONS),
+        choices=reasons.REASON_CODES,
         required=False,
         allow_blank=True,
         help_text="Code motif (XP Z12-012 annexe A) ; obligatoire pour a_recycler, suspendue, rejetee.",

@@ -51,7 +51,7 @@ class AcknowledgementUploadView(APIView):
         "un nouvel IdUnique. Un fichier hostile, étranger ou qui ne répond à aucun de vos exports est refusé "
         "(400) et rien n'est enregistré.",
         request={"multipart/form-data": AcknowledgementUploadSerializer},
-        responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+        responses={201: OpenApiTypes.OBJECT},
     )
     def post(self, request):
         if not pes_scope.exportable_structures(request.user).exists():

@@ -77,7 +77,8 @@ class Breach:
 
 def _is_adapter(module: str) -> bool:
     parts = module.split(".")
-    named = any(parts[-1] == name or parts[-1].startswith(name + "_") for name in ADAPTER_NAMES)
+    last = parts[-1]
+    named = any(last == name or last.startswith(name + "_") or last.endswith("_" + name) for name in ADAPTER_NAMES)
     return named or "api" in parts[:-1] or "management" in parts
 
 
