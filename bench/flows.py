@@ -1,15 +1,18 @@
 """Flow throughput through the real queue: a ZIP of N generated invoices checked by 1 and 2 worker processes.
 
-    .venv/bin/python bench/flows.py [--n 1000] [--repeats 3] [--concurrency 1 2]
+    .venv/bin/python bench/flows.py [--n 1000] [--repeats 3] [--setups 1 2 2x1]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/flows.py
 
 Each run deposits one ZIP of N new CII invoices as the API does (`start_flow`: the upload kept with its
 SHA-256), sends the flow to the workers and waits for its final status: the time covers reading the ZIP
 into items, every invoice's validation (XSD, EN 16931 and CTC schematrons), routing, storage and recording,
-and the report. One `celery worker` per concurrency (`-c 1`, `-c 2`, prefork) serves its own queue on the
-Redis server (database 4 of 127.0.0.1, or CHORALE_BENCH_REDIS_URL); both are started and warmed up (the
-stylesheets compiled in every process, a first small flow run) before any timing, and the runs alternate
-between them so that a busy machine slows both alike.
+and the report. Each setup serves its own queue on the Redis server (database 4 of 127.0.0.1, or
+CHORALE_BENCH_REDIS_URL): "1" and "2" are one `celery worker -c 1` / `-c 2` (prefork), "2x1" two
+`celery worker -c 1` side by side; all are started and warmed up (the stylesheets compiled in every process,
+a first small flow run) before any timing, and the runs alternate between setups so that a busy machine slows
+them alike. The workers' CPU time is read from /proc: on a machine shared with other sessions, Linux's
+autogroup scheduler gives each session (a worker and its pool) one share of the CPUs, whatever its process
+count, which the `cores` column shows.
 
 The database is the bench's own: a temporary SQLite file (WAL), or, when DATABASE_URL points at PostgreSQL,
 a `chorale_bench_flows_<pid>` database created next to it and dropped at the end.
@@ -47,25 +50,59 @@ def archive(n: int, prefix: str) -> bytes:
     return buffer.getvalue()
 
 
-class Worker:
-    """`celery -A portal worker -c N` on its own queue, its output in a log file."""
+class Workers:
+    """The worker processes of one setup, serving their own queue, in sessions of their own.
 
-    def __init__(self, concurrency: int, queue: str, log: Path):
-        self.concurrency, self.queue, self.log = concurrency, queue, log
+    Setup "N" is one `celery worker -c N` (a prefork pool of N processes), as `scripts/run` and a plain
+    deployment start it; "KxN" is K such workers side by side, as K services would run.
+    """
+
+    def __init__(self, setup: str, queue: str, logs: Path):
+        count, _, concurrency = setup.rpartition("x")
+        self.setup, self.queue, self.log = setup, queue, logs / f"worker-{setup}.log"
+        self.processes = int(count or 1) * int(concurrency)
         env = {**os.environ, "CHORALE_QUEUE_NAME": queue, "LOG_LEVEL": "WARNING"}
-        command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", queue]
-        command += ["-c", str(concurrency), "-n", f"bench-c{concurrency}@%h", "--without-gossip"]
-        command += ["--without-mingle", "-l", "WARNING"]
-        self.process = subprocess.Popen(
-            command, cwd=REPO_DIR, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
-        )
+        self.workers = []
+        for index in range(int(count or 1)):
+            command = [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                "-Q",
+                queue,
+                "-c",
+                concurrency,
+            ]
+            command += [
+                "-n",
+                f"bench-{setup}-{index}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "WARNING",
+            ]
+            self.workers.append(
+                subprocess.Popen(
+                    command,
+                    cwd=REPO_DIR,
+                    env=env,
+                    stdout=self.log.open("ab"),
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )
 
     def cpu_seconds(self) -> float:
-        """CPU time used so far by the worker and its pool processes (Linux /proc)."""
+        """CPU time used so far by the workers and their pool processes (Linux /proc)."""
         tick = os.sysconf("SC_CLK_TCK")
-        pids = [self.process.pid]
-        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
-            pids += [int(p) for p in (task / "children").read_text().split()]
+        pids = []
+        for worker in self.workers:
+            pids.append(worker.pid)
+            for task in Path(f"/proc/{worker.pid}/task").iterdir():
+                pids += [int(p) for p in (task / "children").read_text().split()]
         total = 0
         for pid in pids:
             try:
@@ -76,14 +113,16 @@ class Worker:
         return total / tick
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        for worker in self.workers:
+            worker.terminate()
+        for worker in self.workers:
+            try:
+                worker.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                worker.kill()
 
 
-def run_flow(user, worker: Worker, data: bytes, n: int) -> tuple[float, float, float]:
+def run_flow(user, worker: Workers, data: bytes, n: int) -> tuple[float, float, float]:
     """Deposit the ZIP, send it to `worker`'s queue, wait for the end: seconds in all, to read, of CPU."""
     from django.core.files.base import ContentFile
 
@@ -118,7 +157,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1000, help="invoices in the ZIP")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 2])
+    parser.add_argument(
+        "--setups", nargs="+", default=["1", "2"], help="N: one worker of N processes; KxN: K such workers"
+    )
     args = parser.parse_args(argv)
 
     import redis
@@ -129,7 +170,7 @@ def main(argv=None) -> int:
         raise SystemExit(f"Redis is unreachable at {REDIS_URL}: {exc}") from None
     run_id = uuid.uuid4().hex[:8]
     database = BenchDatabase(os.environ.get("DATABASE_URL", ""), name="bench-flows")
-    workers: dict[int, Worker] = {}
+    workers: dict[str, Workers] = {}
     try:
         database.setup_django(
             CELERY_BROKER_URL=REDIS_URL,
@@ -141,52 +182,55 @@ def main(argv=None) -> int:
         from ingest import make_world
 
         user = make_world()
-        for c in args.concurrency:
-            workers[c] = Worker(c, f"chorale-bench-{run_id}-c{c}", database.tmp / f"worker-c{c}.log")
-        for c, worker in workers.items():  # every process warm: a flow with a range for each
-            run_flow(user, worker, archive(20 * c, f"WARM{c}"), 20 * c)
+        for setup in args.setups:
+            workers[setup] = Workers(setup, f"chorale-bench-{run_id}-{setup}", database.tmp)
+        for setup, worker in workers.items():  # every process warm: a flow with a range for each
+            warm = 20 * worker.processes
+            run_flow(user, worker, archive(warm, f"WARM{setup}"), warm)
         print(
             f"Chorale flow benchmark: {database.label}, Python {platform.python_version()}, "
             f"{os.cpu_count()} CPU(s) {platform.machine()}, load average {os.getloadavg()[0]:.1f}; "
-            f"a ZIP of {args.n} CII invoices per run, {args.repeats} run(s) per worker count"
+            f"a ZIP of {args.n} CII invoices per run, {args.repeats} run(s) per setup"
         )
-        times: dict[int, list[float]] = {c: [] for c in workers}
-        reads: dict[int, list[float]] = {c: [] for c in workers}
-        cpus: dict[int, list[float]] = {c: [] for c in workers}
+        times: dict[str, list[float]] = {setup: [] for setup in workers}
+        reads: dict[str, list[float]] = {setup: [] for setup in workers}
+        cpus: dict[str, list[float]] = {setup: [] for setup in workers}
         for repeat in range(args.repeats):
             order = list(workers) if repeat % 2 == 0 else list(reversed(workers))
-            for c in order:
-                data = archive(args.n, f"R{repeat}C{c}")
+            for setup in order:
+                data = archive(args.n, f"R{repeat}S{setup}")
                 load = os.getloadavg()[0]
-                elapsed, read, cpu = run_flow(user, workers[c], data, args.n)
-                times[c].append(elapsed)
-                reads[c].append(read)
-                cpus[c].append(cpu)
+                elapsed, read, cpu = run_flow(user, workers[setup], data, args.n)
+                times[setup].append(elapsed)
+                reads[setup].append(read)
+                cpus[setup].append(cpu)
                 print(
-                    f"  run {repeat + 1}, {c} worker process(es): {elapsed:6.1f} s, "
-                    f"{args.n / elapsed:6.1f} inv/s, workers' CPU {cpu / elapsed:4.2f} core(s), "
-                    f"load average before {load:.1f}"
+                    f"  run {repeat + 1}, setup {setup}: {elapsed:6.1f} s, {args.n / elapsed:6.1f} inv/s, "
+                    f"workers' CPU {cpu / elapsed:4.2f} core(s), load average before {load:.1f}"
                 )
-        base = statistics.median(times[min(workers)])
-        base_min = min(times[min(workers)])
+        first = args.setups[0]
+        base, base_min = statistics.median(times[first]), min(times[first])
         header = (
-            f"{'workers':>7} {'N':>5} {'runs':>4} {'min s':>7} {'median s':>8} {'inv/s (median)':>14} "
-            f"{'inv/s (best)':>12} {'ratio (median)':>14} {'ratio (best)':>12} {'read s':>6} "
+            f"{'setup':>5} {'procs':>5} {'N':>5} {'runs':>4} {'min s':>6} {'median s':>8} {'inv/s med':>9} "
+            f"{'inv/s best':>10} {'ratio med':>9} {'ratio best':>10} {'read s':>6} {'cores':>5} "
             f"{'CPU ms/inv':>10}"
         )
         print(header)
         print("-" * len(header))
-        for c in workers:
-            best, median = min(times[c]), statistics.median(times[c])
+        for setup, worker in workers.items():
+            best, median = min(times[setup]), statistics.median(times[setup])
+            cores = statistics.median(c / t for c, t in zip(cpus[setup], times[setup], strict=True))
             print(
-                f"{c:7} {args.n:5} {len(times[c]):4} {best:7.1f} {median:8.1f} {args.n / median:14.1f} "
-                f"{args.n / best:12.1f} {base / median:13.2f}x {base_min / best:11.2f}x "
-                f"{statistics.median(reads[c]):6.1f} {1000 * statistics.median(cpus[c]) / args.n:10.1f}"
+                f"{setup:>5} {worker.processes:5} {args.n:5} {len(times[setup]):4} {best:6.1f} {median:8.1f} "
+                f"{args.n / median:9.1f} {args.n / best:10.1f} {base / median:8.2f}x {base_min / best:9.2f}x "
+                f"{statistics.median(reads[setup]):6.1f} {cores:5.2f} "
+                f"{1000 * statistics.median(cpus[setup]) / args.n:10.1f}"
             )
         print(
             "seconds: from the upload kept to the flow's final status; read s: until its files were read "
-            "into items (one task);\nratio: throughput against the fewest workers, on the medians and on the "
-            "best runs; CPU ms/inv: the workers' CPU time per invoice."
+            "into items (one task);\nratio: throughput against the first setup, on the medians and on the "
+            "best runs; cores: the workers' CPU time over the run's time;\nCPU ms/inv: the workers' CPU time "
+            "per invoice."
         )
     finally:
         for worker in workers.values():
