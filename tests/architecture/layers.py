@@ -78,7 +78,10 @@ class Breach:
 def _is_adapter(module: str) -> bool:
     parts = module.split(".")
     last = parts[-1]
-    named = any(last == name or last.startswith(name + "_") or last.endswith("_" + name) for name in ADAPTER_NAMES)
+    named = any(
+        last in (name, f"{name}_") or last.startswith(f"{name}_") or last.endswith(f"_{name}")
+        for name in ADAPTER_NAMES
+    )
     return named or "api" in parts[:-1] or "management" in parts
 
 
