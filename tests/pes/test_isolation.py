@@ -99,7 +99,7 @@ def test_an_invoice_of_another_structure_cannot_be_slipped_into_an_export(client
         format="json",
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert not pes_scope.is_exported(elsewhere)
 
 
