@@ -178,7 +178,10 @@ def deposit_files(
     _mark_already_deposited(user, documents, known)
 
     quota.charge_deposit(user, supplier, documents + extras)  # QuotaExceeded: nothing kept, nothing recorded
-    deposit = _record(user, key, channel, supplier, documents, extras, deposit_findings, limits, known)
+    # A refused deposit whose files name no supplier still belongs to the depositor's structure when there is
+    # only one: the list then says whose deposit it was instead of a dash.
+    owner = supplier or (context.depositable[0] if len(context.depositable) == 1 else None)
+    deposit = _record(user, key, channel, owner, documents, extras, deposit_findings, limits, known)
     log.info(
         "deposit %s by user %s: %s (%d invoice file(s), %d integrated)",
         deposit.uuid,

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.test import Client
 
 from accounts.models import Membership
+from invoices.deposit.operations import deposit_files
 from invoices.models import Deposit, Invoice
 from tests.builders import plain_pdf
 from tests.conftest import verified_client
@@ -182,3 +183,24 @@ def test_a_deposit_report_is_404_to_anyone_else(client, world):
     for outsider in (world.accountant, world.other_accountant, StructureFactory().principal_manager):
         assert verified_client(Client(), outsider).get(url).status_code == 404
     assert verified_client(Client(), world.supplier).get(url).status_code == 200
+
+
+def test_a_refused_unreadable_deposit_is_listed_under_the_supplier_s_structure(supplier_client, world):
+    supplier_client.post(DEPOSIT_URL, {"files": [upload("illisible.xml", b"<pas une facture")]})
+    deposit = Deposit.objects.get()
+
+    page = supplier_client.get("/factures/depots/").content.decode()
+
+    assert deposit.status == "rejete" and deposit.supplier == world.supplier_structure
+    row = page[page.index("illisible.xml") :]
+    assert world.supplier_structure.name in row[: row.index("</tr>")]
+
+
+def test_a_refused_deposit_of_a_user_with_several_structures_says_no_supplier_was_identified(client, world):
+    StructureFactory(name="Informatique Services SAS", principal_manager=world.supplier)
+    deposit_files(world.supplier, [upload("illisible.xml", b"<pas une facture")], channel=Deposit.Channel.API)
+
+    page = verified_client(client, world.supplier).get("/factures/depots/").content.decode()
+
+    row = page[page.index("illisible.xml") :]
+    assert "non identifié" in row[: row.index("</tr>")]
