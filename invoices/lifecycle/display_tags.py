@@ -5,6 +5,9 @@
 """
 
 from django import template
+from django.template.defaultfilters import date, floatformat
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 
 from invoices.lifecycle import display
 
@@ -81,3 +84,59 @@ def finding_pairs(finding, key: str) -> list[tuple[str, str]]:
     if isinstance(value, str):
         return [("", value)]
     return [_pair(item) for item in value]
+
+
+@register.simple_tag
+def payment_clock(clock):
+    """One invoice's payment clock: days elapsed and left, and what lateness owes.
+
+    Built in Python rather than included as a template: a list page shows fifty of them, and the include
+    cost more than the rest of the row."""
+    if clock.state == "none":
+        return format_html('<span class="muted" data-clock="none">—</span>')
+    classes = "ws-clock"
+    if clock.late:
+        classes += " is-late"
+    elif clock.past_ordonnateur_share:
+        classes += " is-warn"
+    if clock.state != "running":
+        classes += " muted"
+    title = gettext("Délai de %(n)s jours compté depuis le %(d)s, échéance le %(e)s") % {
+        "n": clock.period_days,
+        "d": date(clock.started_on, "SHORT_DATE_FORMAT"),
+        "e": date(clock.due_on, "SHORT_DATE_FORMAT"),
+    }
+    prefix = {"paused": gettext("délai interrompu") + " · ", "stopped": gettext("payée") + " · "}
+    elapsed = ngettext("%(n)s jour écoulé", "%(n)s jours écoulés", clock.days_elapsed)
+    if clock.late:
+        left = ngettext("%(n)s jour de retard", "%(n)s jours de retard", clock.days_late)
+        left %= {"n": clock.days_late}
+    else:
+        left = ngettext("reste %(n)s jour", "reste %(n)s jours", clock.days_remaining)
+        left %= {"n": clock.days_remaining}
+    badge = format_html(
+        '<span class="{}" data-clock="{}" data-elapsed="{}" data-remaining="{}" title="{}">{}{} · {}</span>',
+        classes,
+        clock.state,
+        clock.days_elapsed,
+        clock.days_remaining,
+        title,
+        prefix.get(clock.state, ""),
+        elapsed % {"n": clock.days_elapsed},
+        left,
+    )
+    return badge + _penalty(clock.penalty) if clock.penalty else badge
+
+
+def _penalty(penalty):
+    if penalty.interest is not None:
+        text = gettext("intérêts moratoires %(i)s € (%(r)s %%) + indemnité %(x)s €") % {
+            "i": floatformat(penalty.interest, 2),
+            "r": floatformat(penalty.rate, 2),
+            "x": floatformat(penalty.indemnity, 2),
+        }
+    else:
+        text = gettext(
+            "indemnité %(x)s € ; intérêts : taux BCE du semestre commençant le %(s)s non renseigné"
+        ) % {"s": date(penalty.missing_semester, "SHORT_DATE_FORMAT"), "x": floatformat(penalty.indemnity, 2)}
+    return format_html('<br><span class="ws-penalty" data-testid="late-penalty">{}</span>', text)
