@@ -98,7 +98,7 @@ def change_statuses(
             indexed[start : start + chunk_size], results, actor=actor, among=among, access=access, batch=batch
         )
     # Registered after the chunks' own callbacks: it runs once they have all gathered their changes.
-    transaction.on_commit(lambda: notifications.statuses_changed(batch))
+    notifications.queue_batch_emails_on_commit(batch)
     return results
 
 

@@ -7,13 +7,15 @@ recipient's language. A mail server failure is logged, never turned into an erro
 """
 
 import logging
+import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -80,9 +82,8 @@ class Moved:
     comment: str = ""
 
 
-def _batch_message(user: User, rows: list[tuple[Invoice, Moved]]) -> EmailMessage:
+def _batch_message(user: User, rows: list[tuple[Invoice, Moved]], site: str) -> EmailMessage:
     language = user.language or settings.LANGUAGE_CODE
-    site = settings.SITE_URL.rstrip("/")
     with translation.override(language):
         lines = [
             {
@@ -102,8 +103,10 @@ def _batch_message(user: User, rows: list[tuple[Invoice, Moved]]) -> EmailMessag
     return EmailMessage(subject, body, None, [user.email], headers={"Content-Language": language})
 
 
-def statuses_changed(changes: list[Moved]) -> int:
-    """One message to each supplier user listing their invoices a batch moved; returns how many were sent."""
+def statuses_changed(changes: list[Moved], site: str = "") -> int:
+    """One message to each supplier user listing their invoices a batch moved; returns how many were sent.
+
+    `site` is the portal's address as the request that made the changes saw it (a worker serves none)."""
     if not changes:
         return 0
     invoices = (
@@ -119,8 +122,11 @@ def statuses_changed(changes: list[Moved]) -> int:
     memberships = Membership.objects.filter(
         structure_id__in=list(per_supplier), is_active=True, user__is_active=True
     ).select_related("user")
+    site = site or site_url()
     messages = [
-        _batch_message(m.user, per_supplier[m.structure_id]) for m in memberships if not m.user.is_technical
+        _batch_message(m.user, per_supplier[m.structure_id], site)
+        for m in memberships
+        if not m.user.is_technical
     ]
     if not messages:
         return 0
@@ -136,14 +142,39 @@ def statuses_changed(changes: list[Moved]) -> int:
 SENT_CLAIM_SECONDS = 7 * 24 * 3600
 
 
-@shared_task
-def send_status_emails(invoice_id: int, event_id: int, kind: str = "status") -> int:
-    """`status_changed` in a worker, at most once per history row."""
-    claim = f"chorale:status-emails:{event_id}:{kind}"
+def _once(claim: str, send) -> int:
+    """Run `send` unless a run with this claim already did (a task redelivered after its worker died)."""
     if not cache.add(claim, True, timeout=SENT_CLAIM_SECONDS):
         return 0
     try:
-        return status_changed(invoice_id, event_id, kind=kind)
+        return send()
     except Exception:  # retried (a database error): the next run must be free to send
         cache.delete(claim)
         raise
+
+
+@shared_task
+def send_status_emails(invoice_id: int, event_id: int, kind: str = "status") -> int:
+    """`status_changed` in a worker, at most once per history row."""
+    return _once(
+        f"chorale:status-emails:{event_id}:{kind}", lambda: status_changed(invoice_id, event_id, kind=kind)
+    )
+
+
+@shared_task
+def send_batch_status_emails(batch_id: str, changes: list[dict], site: str = "") -> int:
+    """`statuses_changed` in a worker, at most once per batch: a bulk change of a thousand invoices writes
+    dozens of messages, which the request that made it must not wait for."""
+    moved = [Moved(**change) for change in changes]
+    return _once(f"chorale:batch-emails:{batch_id}", lambda: statuses_changed(moved, site))
+
+
+def queue_batch_emails_on_commit(changes: list[Moved]) -> None:
+    """Once committed, queue the messages of a batch (nothing when it moved nothing). `changes` fills as the
+    batch's chunks commit; the portal's address is read now, while the request that made them is served."""
+    site = site_url()
+    transaction.on_commit(
+        lambda: (
+            changes and send_batch_status_emails.delay(uuid.uuid4().hex, [asdict(c) for c in changes], site)
+        )
+    )

@@ -2,9 +2,11 @@
 twice (its worker died before acknowledging it) without doing its work twice."""
 
 import pytest
+import redis
 from django.core import mail
 
-from invoices.lifecycle.notifications import send_status_emails
+from invoices.lifecycle.bulk import StatusChange, change_statuses
+from invoices.lifecycle.notifications import send_batch_status_emails, send_status_emails
 from invoices.lifecycle.tasks import set_statuses
 from invoices.models import InvoiceEvent, InvoiceStatus, PesExport
 from invoices.pes.tasks import export_pes_files
@@ -74,3 +76,33 @@ def test_a_pes_export_task_run_twice_exports_once(structure, accountant):
     assert PesExport.objects.get().uuid.hex == first["export"].replace("-", "")
     assert again["export"] is None and "exportée" in again["refused"]
     assert PesExport.objects.count() == 1
+
+
+def test_a_batch_e_mail_task_run_twice_sends_its_messages_once():
+    recipient = public_structure()
+    invoices = [invoice_in(recipient=recipient) for _ in range(2)]
+    supplier_member(invoices[0].supplier)
+    changes = [{"invoice_id": i.pk, "to_status": InvoiceStatus.SERVICE_FAIT} for i in invoices]
+
+    first = send_batch_status_emails.delay("batch-1", changes, "https://factures.example.test").get()
+    again = send_batch_status_emails.delay("batch-1", changes, "https://factures.example.test").get()
+
+    assert first >= 1 and again == 0 and len(mail.outbox) == first
+    assert all("https://factures.example.test/factures/" in message.body for message in mail.outbox)
+
+
+@pytest.mark.queue
+def test_a_bulk_change_leaves_its_e_mails_to_the_queue(redis_broker, django_capture_on_commit_callbacks):
+    recipient = public_structure()
+    invoices = [invoice_in(recipient=recipient) for _ in range(3)]
+    supplier_member(invoices[0].supplier)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        results = change_statuses(
+            [StatusChange(i.uuid, InvoiceStatus.PRISE_EN_COMPTE) for i in invoices],
+            actor=accountant_of(recipient),
+        )
+
+    assert all(r.ok for r in results)
+    assert mail.outbox == []  # nothing rendered nor sent by the request that made the change
+    assert redis.Redis.from_url(redis_broker["url"]).llen(redis_broker["queue"]) == 1  # one task, the batch's
