@@ -9,13 +9,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import claims, public_structures, services
+from accounts.admin_base import action_confirmation
 from accounts.models import PrincipalClaim
 
 
@@ -55,19 +55,18 @@ def _decide(modeladmin, request, queryset, *, approve: bool):
             messages.SUCCESS,
         )
         return None
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": gettext("Approuver la revendication") if approve else gettext("Refuser la revendication"),
-        "claim": claim,
-        "approve": approve,
-        "form": form,
-        "action": "approve_claim" if approve else "refuse_claim",
-        "awaiting_claim": public_structures.is_awaiting_claim(claim.structure),
-        "document_url": reverse("admin:accounts_principalclaim_document", args=[claim.pk]),
-        "opts": modeladmin.model._meta,
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, "accounts/structures/admin_claim_decide.html", context)
+    return action_confirmation(
+        request,
+        modeladmin,
+        "accounts/structures/admin_claim_decide.html",
+        action="approve_claim" if approve else "refuse_claim",
+        title=gettext("Approuver la revendication") if approve else gettext("Refuser la revendication"),
+        claim=claim,
+        approve=approve,
+        form=form,
+        awaiting_claim=public_structures.is_awaiting_claim(claim.structure),
+        document_url=reverse("admin:accounts_principalclaim_document", args=[claim.pk]),
+    )
 
 
 @admin.action(description=_("Approuver la revendication"), permissions=["review"])

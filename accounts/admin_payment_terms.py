@@ -3,10 +3,10 @@ operation (`accounts.payment_category`): the structure's change form shows the c
 
 from django import forms
 from django.contrib import admin, messages
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_base import action_confirmation
 from accounts.payment_category import PaymentCategoryError, change_payment_category
 from accounts.payment_terms import PaymentCategory
 
@@ -50,12 +50,12 @@ def change_payment_terms(modeladmin, request, queryset):
                 messages.SUCCESS,
             )
             return None
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": gettext("Changer la catégorie de délai de paiement"),
-        "structure": structure,
-        "form": form,
-        "opts": modeladmin.model._meta,
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, "accounts/structures/admin_payment_terms.html", context)
+    return action_confirmation(
+        request,
+        modeladmin,
+        "accounts/structures/admin_payment_terms.html",
+        action="change_payment_terms",
+        title=gettext("Changer la catégorie de délai de paiement"),
+        structure=structure,
+        form=form,
+    )

@@ -7,11 +7,11 @@ only way to change it from the admin is this action, which goes through
 
 from django import forms
 from django.contrib import admin, messages
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
+from accounts.admin_base import action_confirmation
 from accounts.models import User
 
 
@@ -59,12 +59,12 @@ def reassign_principal(modeladmin, request, queryset):
                 messages.SUCCESS,
             )
             return None
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": gettext("Réaffecter le gestionnaire principal"),
-        "structure": structure,
-        "form": form,
-        "opts": modeladmin.model._meta,
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, "accounts/structures/admin_reassign_principal.html", context)
+    return action_confirmation(
+        request,
+        modeladmin,
+        "accounts/structures/admin_reassign_principal.html",
+        action="reassign_principal",
+        title=gettext("Réaffecter le gestionnaire principal"),
+        structure=structure,
+        form=form,
+    )

@@ -70,6 +70,7 @@ def test_the_admin_shows_it_read_only_and_changes_it_through_the_action(client, 
     url = "/admin/accounts/structure/"
     asked = client.post(url, {"action": ACTION, "_selected_action": [hospital.pk]})
     assert asked.status_code == 200 and "Motif" in asked.content.decode()
+    assert f'name="action" value="{ACTION}"' in asked.content.decode()
     refused = client.post(
         url,
         {

@@ -38,6 +38,9 @@ def test_support_approves_from_the_admin_after_seeing_the_claim(
     assert page.status_code == 200
     html = page.content.decode()
     assert "maire@villebelle.test" in html and claim.document_sha256 in html and "arrêté.pdf" in html
+    # The confirmation posts back to the same action, on the same claim.
+    assert f'name="_selected_action" value="{claim.pk}"' in html
+    assert 'name="action" value="approve_claim"' in html
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(

@@ -26,6 +26,7 @@ def test_support_reassigns_from_the_admin_action(
     form_page = client.post(url, {"action": "reassign_principal", "_selected_action": [structure.pk]})
     assert form_page.status_code == 200
     assert "successeur" not in form_page.content.decode()
+    assert f'name="_selected_action" value="{structure.pk}"' in form_page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url,
