@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_email.models import EmailDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import admin_claims  # noqa: F401  (registers the claims' review)
 from accounts.admin_base import NoWrites
-from accounts.admin_lockout import clear_lockouts
+from accounts.admin_lockout import clear_lockouts, reset_second_factor
 from accounts.admin_payment_terms import change_payment_terms
 from accounts.admin_principal import reassign_principal
 from accounts.admin_public import PublicStructureAdminMixin
@@ -42,7 +44,14 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
     inlines = [SecurityEventInline]
-    actions = [clear_lockouts]
+    actions = [clear_lockouts, reset_second_factor]
+
+
+# django-otp's device admins show the secrets of people's apps and let staff add, change or delete them
+# unjournaled; support resets a lost factor with the journaled action above instead.
+for device_model in (TOTPDevice, EmailDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
 
 
 @admin.register(SecurityEvent)
