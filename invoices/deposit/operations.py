@@ -14,18 +14,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
 from accounts import access
+from accounts.identifiers import SIRET
+from accounts.models import Structure
 from invoices.deposit import quota
 from invoices.deposit.report import build_report, document_row
 from invoices.deposit.routing import (
     Routing,
     RoutingContext,
     check_duplicate,
+    company_duplicate_finding,
     duplicate_finding,
     locations_for,
     route,
@@ -430,6 +433,14 @@ def _create_invoice(document: Document, user) -> None:
     number = extracted.number.strip()
     try:
         with transaction.atomic():
+            _lock_company_number(supplier, number, extracted.issue_date.year)
+            taken = company_duplicate_finding(
+                supplier, number, extracted.issue_date.year, locations_for(result)["number"]
+            )
+            if taken is not None:
+                # Another establishment of the company took the number since the check (a concurrent deposit).
+                document.findings.append(taken)
+                return
             invoice = Invoice(
                 number=number,
                 year=extracted.issue_date.year,
@@ -479,6 +490,19 @@ def _create_invoice(document: Document, user) -> None:
         document.findings.append(deposit_finding("CHORALE-RECORD-FAILED", document.name))
         return
     document.invoice = invoice
+
+
+def _lock_company_number(supplier: Structure, number: str, year: int) -> None:
+    """Hold, until the transaction ends, the company's right to this number this year: two establishments
+    of one SIREN depositing it at the same moment are served one after the other, so the second sees the
+    first's invoice (no table constraint spans establishments). SQLite serialises writers by itself."""
+    if connection.vendor != "postgresql" or supplier.id_type != SIRET:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            [f"chorale-invoice-number:{supplier.identifier[:9]}:{year}:{number}"],
+        )
 
 
 def _cut(value, length: int) -> str:

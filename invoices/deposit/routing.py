@@ -515,12 +515,18 @@ def check_company_duplicate(result: ValidationResult, routing: Routing) -> None:
     per establishment (SIRET). The stricter one is followed: another establishment's number is refused."""
     invoice = result.invoice
     number = (invoice.number or "").strip() if invoice else ""
-    supplier = routing.supplier
-    if supplier is None or not number or invoice.issue_date is None:
+    if routing.supplier is None or not number or invoice.issue_date is None:
         return
-    year = invoice.issue_date.year
+    location = locations_for(result)["number"]
+    finding = company_duplicate_finding(routing.supplier, number, invoice.issue_date.year, location)
+    if finding is not None:
+        routing.findings.append(finding)
+
+
+def company_duplicate_finding(supplier: Structure, number: str, year: int, location: str) -> Finding | None:
+    """The refusal when another establishment of the supplier's company used this number this year."""
     if supplier.id_type != SIRET or len(supplier.identifier) != 14:
-        return
+        return None
     siren = supplier.identifier[:9]
     other = (
         Invoice.objects.filter(
@@ -530,13 +536,11 @@ def check_company_duplicate(result: ValidationResult, routing: Routing) -> None:
         .values_list("supplier__identifier", flat=True)
         .first()
     )
-    if other:
-        location = locations_for(result)["number"]
-        routing.findings.append(
-            routing_finding(
-                "CHORALE-DUPLICATE-NUMBER-SIREN", location, number=number, year=year, other=other, siren=siren
-            )
-        )
+    if not other:
+        return None
+    return routing_finding(
+        "CHORALE-DUPLICATE-NUMBER-SIREN", location, number=number, year=year, other=other, siren=siren
+    )
 
 
 def duplicate_finding(number: str, year: int, location: str) -> Finding:

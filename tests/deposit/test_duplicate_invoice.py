@@ -125,3 +125,42 @@ def test_the_same_number_from_another_establishment_of_the_same_company_is_refus
     assert world.supplier_structure.identifier in finding["message"]
     assert world.supplier_structure.identifier[:9] in finding["message"]
     assert Invoice.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_establishments_depositing_one_number_at_once_make_one_invoice():
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent transactions need PostgreSQL (SQLite serialises writers); CI runs this there")
+    world = make_world()
+    sibling = _sibling_establishment(world.supplier_structure)
+    for attempt in range(3):
+        number = f"RACE-SIREN-{attempt}"
+        deposits = [
+            (world.supplier, invoice_bytes(world, "cii", number=number)),
+            (
+                sibling.principal_manager,
+                invoice_bytes(world, "cii", number=number, seller_siret=sibling.identifier),
+            ),
+        ]
+        start = threading.Barrier(2)
+        results = [None, None]
+
+        def run(index, deposits=deposits, start=start, results=results):
+            user, data = deposits[index]
+            try:
+                start.wait()
+                results[index] = deposit_files(user, [upload("f.xml", data)], channel=Deposit.Channel.API)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+
+        assert sorted(r.status for r in results) == [DepositStatus.INTEGRE, DepositStatus.REJETE]
+        refused = next(r for r in results if r.status == DepositStatus.REJETE)
+        assert error_rules_of(refused) == {"CHORALE-DUPLICATE-NUMBER-SIREN"}
+        assert Invoice.objects.filter(number=number).count() == 1
