@@ -7,9 +7,11 @@
 from django import template
 from django.template.defaultfilters import date, floatformat
 from django.utils.html import format_html
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 
 from invoices.lifecycle import display
+from invoices.models import InvoiceStatus
 
 register = template.Library()
 
@@ -140,3 +142,26 @@ def _penalty(penalty):
             "indemnité %(x)s € ; intérêts : taux BCE du semestre commençant le %(s)s non renseigné"
         ) % {"s": date(penalty.missing_semester, "SHORT_DATE_FORMAT"), "x": floatformat(penalty.indemnity, 2)}
     return format_html('<br><span class="ws-penalty" data-testid="late-penalty">{}</span>', text)
+
+
+@register.simple_tag
+def row_cells(invoice, direction="received"):
+    """The cells the received and sent lists share: issued, deposited, amount with VAT, status. On a phone
+    the row becomes a card, each cell saying what it holds (data-label). In Python for the same reason as
+    the clock: fifty rows a page."""
+    deposited = gettext("Déposée le") if direction == "sent" else gettext("Reçue le")
+    return format_html(
+        '<td class="ws-date" data-label="{}">{}</td>'
+        '<td class="ws-date" data-label="{}">{}</td>'
+        '<td class="num ws-amount" data-label="{}">{}</td>'
+        '<td class="ws-status-cell"><span class="badge badge-{}" data-testid="status">{}</span></td>',
+        gettext("Émise le"),
+        date(invoice.issue_date, "SHORT_DATE_FORMAT"),
+        deposited,
+        date(template_localtime(invoice.created_at), "SHORT_DATE_FORMAT"),
+        gettext("Montant TTC"),
+        display.amount(invoice.total_with_vat, invoice.currency),
+        invoice.status,
+        # Not get_status_display(): it hashes every choice's lazy label on each call.
+        InvoiceStatus(invoice.status).label,
+    )
