@@ -41,8 +41,9 @@ def _charged(user, supplier, documents):
     routed = next(
         (d.routing.supplier for d in documents if getattr(d, "routing", None) and d.routing.supplier), None
     )
-    depositable = access.structures_with_right(user, access.DEPOSIT).order_by("pk")
-    structure = supplier or routed or depositable.first()
+    structure = supplier or routed
+    if structure is None:
+        structure = access.structures_with_right(user, access.DEPOSIT).order_by("pk").first()
     if structure is not None:
         return f"structure:{structure.pk}", structure.name
     return f"user:{user.pk}", user.email
