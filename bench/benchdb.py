@@ -18,6 +18,46 @@ def current_rss_mb() -> float:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1024 / 1024
 
 
+def descendants(pid: int) -> list[int]:
+    """The live processes below `pid` at every depth (Linux /proc): a Celery worker's prefork children and
+    their validation pool workers, or this process's own pool workers."""
+    found, pending = [], [pid]
+    while pending:
+        parent = pending.pop()
+        try:
+            tasks = list(Path(f"/proc/{parent}/task").iterdir())
+        except FileNotFoundError:
+            continue
+        for task in tasks:
+            try:
+                children = [int(p) for p in (task / "children").read_text().split()]
+            except FileNotFoundError:
+                continue
+            found += children
+            pending += children
+    return found
+
+
+def cpu_seconds(pids) -> float:
+    """User and system CPU seconds used so far by these live processes (clock ticks of /proc/<pid>/stat);
+    one that has exited counts nothing."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_seconds() -> float:
+    """CPU seconds of every process this one started, at any depth: the live ones from /proc, plus those
+    already exited and reaped (RUSAGE_CHILDREN), so that a replaced pool worker's time is not lost."""
+    reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return reaped.ru_utime + reaped.ru_stime + cpu_seconds(descendants(os.getpid()))
+
+
 class BenchDatabase:
     """A temporary SQLite file, or, when `url` is PostgreSQL, a database created next to it for the run."""
 

@@ -10,9 +10,10 @@ and the report. Each setup serves its own queue on the Redis server (database 4 
 CHORALE_BENCH_REDIS_URL): "1" and "2" are one `celery worker -c 1` / `-c 2` (prefork), "2x1" two
 `celery worker -c 1` side by side; all are started and warmed up (the stylesheets compiled in every process,
 a first small flow run) before any timing, and the runs alternate between setups so that a busy machine slows
-them alike. The workers' CPU time is read from /proc: on a machine shared with other sessions, Linux's
-autogroup scheduler gives each session (a worker and its pool) one share of the CPUs, whatever its process
-count, which the `cores` column shows.
+them alike. The workers' CPU time is read from /proc, their prefork processes and each one's validation
+workers (`invoices.formats.pool`) included: on a machine shared with other sessions, Linux's autogroup
+scheduler gives each session (a worker and its processes) one share of the CPUs, whatever its process count,
+which the `cores` column shows.
 
 The database is the bench's own: a temporary SQLite file (WAL), or, when DATABASE_URL points at PostgreSQL,
 a `chorale_bench_flows_<pid>` database created next to it and dropped at the end.
@@ -34,7 +35,7 @@ REPO_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_DIR))
 sys.path.insert(0, str(REPO_DIR / "bench"))
 
-from benchdb import BenchDatabase  # noqa: E402
+from benchdb import BenchDatabase, cpu_seconds, descendants  # noqa: E402
 
 REDIS_URL = os.environ.get("CHORALE_BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
 TIMEOUT = 1800
@@ -96,21 +97,10 @@ class Workers:
             )
 
     def cpu_seconds(self) -> float:
-        """CPU time used so far by the workers and their pool processes (Linux /proc)."""
-        tick = os.sysconf("SC_CLK_TCK")
-        pids = []
-        for worker in self.workers:
-            pids.append(worker.pid)
-            for task in Path(f"/proc/{worker.pid}/task").iterdir():
-                pids += [int(p) for p in (task / "children").read_text().split()]
-        total = 0
-        for pid in pids:
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except FileNotFoundError:
-                continue
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-        return total / tick
+        """CPU time used so far by the workers, their prefork processes and these processes' validation
+        workers (Linux /proc)."""
+        pids = [worker.pid for worker in self.workers]
+        return cpu_seconds(pids + [child for pid in pids for child in descendants(pid)])
 
     def stop(self) -> None:
         for worker in self.workers:

@@ -41,8 +41,9 @@ def _charged(user, supplier, documents):
     routed = next(
         (d.routing.supplier for d in documents if getattr(d, "routing", None) and d.routing.supplier), None
     )
-    depositable = access.structures_with_right(user, access.DEPOSIT).order_by("pk")
-    structure = supplier or routed or depositable.first()
+    structure = supplier or routed
+    if structure is None:
+        structure = access.structures_with_right(user, access.DEPOSIT).order_by("pk").first()
     if structure is not None:
         return f"structure:{structure.pk}", structure.name
     return f"user:{user.pk}", user.email
@@ -65,11 +66,13 @@ def charge(scope: str, size: int, *, label: str = "") -> None:
     if not limit or size <= 0:
         return
     day = timezone.localdate()
+    today = DepositDailyUsage.objects.filter(scope=scope, day=day, bytes__lte=limit - size)
+    if today.update(bytes=F("bytes") + size):
+        return
+    # No row yet (the day's first deposit, or one created concurrently since), or over the quota: the row is
+    # made sure of and the conditional update decides again. The common path costs one statement.
     DepositDailyUsage.objects.get_or_create(scope=scope, day=day)
-    raised = DepositDailyUsage.objects.filter(scope=scope, day=day, bytes__lte=limit - size).update(
-        bytes=F("bytes") + size
-    )
-    if raised:
+    if today.update(bytes=F("bytes") + size):
         return
     used = DepositDailyUsage.objects.filter(scope=scope, day=day).values_list("bytes", flat=True).first() or 0
     params = {"who": label, "size": Size(size), "used": Size(used), "limit": Size(limit)}

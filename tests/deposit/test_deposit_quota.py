@@ -100,6 +100,16 @@ def test_the_deposit_page_says_the_quota_is_reached(settings, world):
     assert "Quota journalier" in response.content.decode()
 
 
+def test_once_the_day_has_begun_a_charge_is_one_statement(db, settings, django_assert_num_queries):
+    settings.CHORALE_DEPOSIT_DAILY_BYTES = 1000
+    quota.charge("structure:1", 300)  # the day's first charge creates its row
+    with django_assert_num_queries(1):
+        quota.charge("structure:1", 300)
+    with pytest.raises(quota.QuotaExceeded):
+        quota.charge("structure:1", 500)
+    assert DepositDailyUsage.objects.get().bytes == 600
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_deposits_cannot_together_pass_the_quota(settings):
