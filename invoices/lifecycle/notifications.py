@@ -82,7 +82,7 @@ class Moved:
 
 def _batch_message(user: User, rows: list[tuple[Invoice, Moved]]) -> EmailMessage:
     language = user.language or settings.LANGUAGE_CODE
-    site = settings.SITE_URL.rstrip("/")
+    site = site_url()
     with translation.override(language):
         lines = [
             {
