@@ -63,7 +63,7 @@ def test_a_refusal_reads_in_french_with_the_values_that_are_wrong_and_how_to_fix
     error = _between(page, 'data-rule="BR-CO-15"', "</li>")
     visible = _visible(error)
     assert "Le total TTC ne correspond pas au total HT plus la TVA." in visible
-    assert "<strong>BT-112</strong> « Montant total TTC »" in visible
+    assert "<strong>BT-112</strong>&nbsp;«&nbsp;Montant total TTC&nbsp;»" in visible
     values = _between(visible, 'data-testid="finding-values"', "</dl>")
     assert f'Montant total TTC <span class="muted">BT-112</span></dt><dd>2{NBSP}200,00</dd>' in values
     assert f'Montant total HT <span class="muted">BT-109</span></dt><dd>1{NBSP}840,00</dd>' in values
