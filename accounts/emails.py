@@ -96,4 +96,4 @@ def claim_decided(claim: PrincipalClaim) -> None:
 
 
 def claims_url() -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("accounts:claims")
+    return site_url() + reverse("accounts:claims")

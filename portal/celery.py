@@ -7,12 +7,15 @@ the transient failures listed in `TRANSIENT` are retried with an exponential bac
 """
 
 import os
+from contextlib import ExitStack
 from pathlib import Path
 
 from celery import Celery, Task
-from celery.signals import worker_process_init, worker_ready
+from celery.signals import before_task_publish, task_postrun, task_prerun, worker_process_init, worker_ready
 from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerError
+
+from accounts.site import served_from, serving_from
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -46,6 +49,32 @@ def _make_queue_folders(**_kwargs):
 
 
 app.on_after_configure.connect(_make_queue_folders, weak=False)
+
+
+# The address of the request that queued a task, for the links of the mails the task sends (accounts/site.py).
+SERVED_FROM_HEADER = "chorale_served_from"
+_serving: dict[str, ExitStack] = {}
+
+
+@before_task_publish.connect
+def _carry_served_from(headers=None, **_kwargs):
+    if headers is not None and served_from():
+        headers[SERVED_FROM_HEADER] = served_from()
+
+
+@task_prerun.connect
+def _serve_from_the_queuing_request(task_id=None, task=None, **_kwargs):
+    url = getattr(task.request, SERVED_FROM_HEADER, None) if task is not None else None
+    if url:
+        _serving[task_id] = stack = ExitStack()
+        stack.enter_context(serving_from(url))
+
+
+@task_postrun.connect
+def _stop_serving(task_id=None, **_kwargs):
+    stack = _serving.pop(task_id, None)
+    if stack is not None:
+        stack.close()
 
 
 @worker_process_init.connect

@@ -91,10 +91,11 @@ def load_invoices(world: dict) -> int:
         if invoice is None:
             raise RuntimeError(f"demo invoice {number} was refused: {deposit.report}")
         with transaction.atomic():
-            # Backdated as if delivered `age` days ago: its ageing counter moves with it.
+            # Backdated as if deposited and delivered `age` days ago: its ageing counter moves with it.
             before = counters.place_of(invoice)
             invoice.delivered_at -= timedelta(days=age)
-            invoice.save(update_fields=["delivered_at"])
+            invoice.created_at -= timedelta(days=age)
+            invoice.save(update_fields=["delivered_at", "created_at"])
             counters.count_move(before, counters.place_of(invoice))
         for step in walk:
             invoice = _walk(invoice, step, index, users)

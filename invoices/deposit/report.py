@@ -1,7 +1,10 @@
 """The compte rendu of a deposit: per file, what it was, what became of it and every finding, in both
 languages, with the three layers a supplier reads (summary, errors, warnings: `invoices.formats.report`)."""
 
+import re
+
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from invoices.formats import report as findings_report
 from invoices.formats.findings import Finding
@@ -97,4 +100,65 @@ def assemble_report(status: str, entries: list[dict], *, findings, archives, att
         "attachments": attachments,
         "limits": limits.as_dict(),
         "refused_kept_days": settings.CHORALE_REFUSED_RETENTION_DAYS,
+    }
+
+
+# --- The report page: each file's layers in the reader's language -------------------------------------------
+
+# A catalogue message: its first sentence says what is wrong, the next ones how to fix it.
+_NEXT_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-Þ«])")
+
+
+def _split(message: str) -> tuple[str, str]:
+    parts = _NEXT_SENTENCE.split(message.strip(), maxsplit=1)
+    return parts[0], parts[1] if len(parts) > 1 else ""
+
+
+def readable_item(item: dict, english: bool) -> dict:
+    """One grouped finding of `invoices.formats.report` as the page shows it."""
+    message = (item.get("message_en") or item["message"]) if english else item["message"]
+    what, hint = _split(message)
+    return {
+        "severity": item["severity"],
+        "rule": item["rule"],
+        "ref": item.get("ref") or "",
+        "count": item.get("count") or 1,
+        "message": what,
+        "hint": hint,
+        # The French page quotes the official rule, written in English; the English page shows it already.
+        "official": "" if english else item.get("official") or "",
+        "terms": [(t["id"], t["label_en"] if english else t["label"]) for t in item.get("terms") or ()],
+        "values": [
+            (
+                v["term"],
+                v["label_en"] if english else v["label"],
+                v["display_en"] if english else v["display"],
+            )
+            for v in item.get("values") or ()
+        ],
+        "check": (item.get("check") or {}).get("en" if english else "fr", ""),
+        "locations": item.get("locations") or ([item["location"]] if item.get("location") else []),
+    }
+
+
+def readable_layers(layers: dict | None, findings: list[dict], english: bool, *, shown_above=()) -> dict:
+    """A file's findings (or the deposit's own) in three layers, in the reader's language.
+
+    Reports stored before the layers were, and the deposit's own findings, get theirs computed from the stored
+    findings (without the invoice's values). A finding of the deposit itself (`shown_above`: attachments given
+    with several invoices) is listed once, above, not again under each file it refused."""
+    if not layers:
+        layers = findings_report.layers(findings)
+    shown = {(f["severity"], f["rule"]) for f in shown_above}
+    errors = [i for i in layers["errors"] if (i["severity"], i["rule"]) not in shown]
+    summary = layers["summary"]["en" if english else "fr"] if layers["errors"] else ""
+    if layers["errors"] and not errors:
+        summary = _("Refusée : voir l'erreur du dépôt, plus haut.")
+    return {
+        "summary": summary,
+        "errors": [readable_item(i, english) for i in errors],
+        "warnings": [
+            readable_item(i, english) for i in layers["warnings"] if (i["severity"], i["rule"]) not in shown
+        ],
+        "technical": [readable_item(i, english) for i in layers.get("technical") or ()],
     }

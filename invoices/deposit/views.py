@@ -25,6 +25,7 @@ from invoices.deposit.operations import (
     get_deposit_for_user,
 )
 from invoices.deposit.quota import QuotaExceeded
+from invoices.deposit.report import readable_layers
 from invoices.deposit.tasks import queue_flow
 from invoices.deposit.validation import Limits, Size, guard_uploads, is_zip, request_length
 from invoices.models import Deposit, DepositStatus
@@ -185,6 +186,7 @@ def deposit_detail(request, uuid):
     english = (get_language() or "fr").startswith("en")
     report = deposit.report or {}
     done, total = flow_progress(deposit)
+    shown_above = report.get("findings", [])
     context = {
         "deposit": deposit,
         "running": deposit.status == DepositStatus.EN_COURS,
@@ -192,9 +194,9 @@ def deposit_detail(request, uuid):
         "total": total,
         "counted": str(COUNTED) % {"done": done, "total": total},
         "counted_template": str(COUNTED),
-        "findings": localised(report.get("findings", []), english),
-        "documents": [_document(doc, english) for doc in report.get("documents", [])],
-        "attachments": [_document(doc, english) for doc in report.get("attachments", [])],
+        "report": readable_layers(None, shown_above, english),
+        "documents": [_document(doc, english, shown_above) for doc in report.get("documents", [])],
+        "attachments": [_document(doc, english, shown_above) for doc in report.get("attachments", [])],
         "archives": report.get("archives", []),
         "integrated": report.get("integrated", 0),
         "refused": report.get("refused", 0),
@@ -203,19 +205,12 @@ def deposit_detail(request, uuid):
     return render(request, "invoices/deposit/detail.html", context)
 
 
-def localised(findings: list[dict], english: bool) -> list[dict]:
-    """Findings with the message in the reader's language (official rule texts exist in one only)."""
-    return [
-        {**f, "message": (f.get("message_en") or f["message"]) if english else f["message"]} for f in findings
-    ]
-
-
-def _document(doc: dict, english: bool) -> dict:
+def _document(doc: dict, english: bool, shown_above: list[dict]) -> dict:
+    findings = doc.get("findings") or []
     return {
         **doc,
-        "findings": localised(doc.get("findings", []), english),
-        "errors": sum(1 for f in doc.get("findings", []) if f["severity"] == "error"),
-        "attachments": [_document(a, english) for a in doc.get("attachments", [])],
+        "report": readable_layers(doc.get("layers"), findings, english, shown_above=shown_above),
+        "attachments": [_document(a, english, shown_above) for a in doc.get("attachments", [])],
         "invoice_url": invoice_url(doc["invoice"]) if doc.get("invoice") else None,
     }
 

@@ -8,6 +8,7 @@ import os
 from decimal import Decimal
 
 import pytest
+from lxml import etree
 
 from accounts.demo import DEMO_PASSWORD, DEMO_USERS, DURAND_SIRET, VILLEBELLE_SIRET
 from tests.conftest import REPO_DIR
@@ -35,6 +36,13 @@ def _save(page, name: str) -> None:
         image.convert("RGB").quantize(colors=128).save(path, optimize=True)
 
 
+def _without_notes(cii: bytes) -> bytes:
+    root = etree.fromstring(cii)
+    for note in root.iter("{*}IncludedNote"):
+        note.getparent().remove(note)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
 def _logout(page):
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_url("**/comptes/connexion/**")
@@ -46,20 +54,23 @@ def test_take_the_readme_screenshots(browser_page, live_server, demo_world, tmp_
     page = browser_page
     page.set_viewport_size({"width": 1180, "height": 900})
 
-    # A supplier deposits an invoice whose total with VAT is not the total without VAT plus the VAT.
+    # A supplier deposits an invoice whose total with VAT is not the total without VAT plus the VAT, and
+    # without the legal mentions the French rules warn about: the report's three layers.
     broken = tmp_path / "DUR-2026-099.xml"
     broken.write_bytes(
-        samples.broken_invoice(
-            "BR-CO-15",
-            "cii",
-            number="DUR-2026-099",
-            seller_name="Atelier Durand SARL",
-            seller_siret=DURAND_SIRET,
-            buyer_name="Commune de Villebelle",
-            buyer_siret=VILLEBELLE_SIRET,
-            service_code="VOIRIE",
-            engagement="EJ-2026-0099",
-            amount=Decimal("1840.00"),
+        _without_notes(
+            samples.broken_invoice(
+                "BR-CO-15",
+                "cii",
+                number="DUR-2026-099",
+                seller_name="Atelier Durand SARL",
+                seller_siret=DURAND_SIRET,
+                buyer_name="Commune de Villebelle",
+                buyer_siret=VILLEBELLE_SIRET,
+                service_code="VOIRIE",
+                engagement="EJ-2026-0099",
+                amount=Decimal("1840.00"),
+            )
         )
     )
     email, secret = DEMO_USERS["supplier"]

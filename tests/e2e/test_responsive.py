@@ -1,13 +1,17 @@
 """Every main page of each persona fits a 390 px phone and a 1366 px laptop, in French and English.
 
 A page fails when it is wider than the window (`document.documentElement.scrollWidth > innerWidth`: the
-person would scroll sideways) or when the browser reports a Content Security Policy violation. Tables may
-scroll inside their own frame; the page itself never does. Every failure of a persona is listed at once.
+person would scroll sideways), folded sections opened, or when the browser reports a Content Security Policy
+violation. Tables may scroll inside their own frame; the page itself never does. Every failure of a persona is
+listed at once.
 """
 
-import pytest
+from decimal import Decimal
 
-from accounts.demo import DEMO_PASSWORD, DEMO_USERS, VILLEBELLE_SIRET
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.demo import DEMO_PASSWORD, DEMO_USERS, DURAND_SIRET, VILLEBELLE_SIRET
 from tests.e2e.conftest import login
 
 pytestmark = pytest.mark.browser
@@ -26,6 +30,7 @@ def _pages(persona: str) -> list[str]:
         suspended = Invoice.objects.get(number="DUR-2026-006")  # with the supplier's answer form
         recycled = Invoice.objects.get(number="DUR-2026-004")  # an UBL invoice: the readable rendering
         return [
+            f"/factures/depots/{_refused_deposit().uuid}/",  # the report: errors, values, warnings
             "/",
             "/factures/deposer/",
             "/factures/envoyees/",
@@ -57,6 +62,25 @@ def _pages(persona: str) -> list[str]:
         f"/comptes/structures/{villebelle.uuid}/membres/{member.uuid}/",
         "/comptes/securite/",
     ]
+
+
+def _refused_deposit():
+    """Two refused invoices deposited by the demo supplier: a total with VAT off by 5 € (its error shows the
+    values, the arithmetic and the official rule) and a Factur-X MINIMUM without number (its warnings)."""
+    from accounts.models import Structure, User
+    from invoices.deposit.operations import deposit_files
+    from invoices.formats import samples
+
+    parties = {"seller_siret": DURAND_SIRET, "buyer_siret": VILLEBELLE_SIRET, "service_code": "VOIRIE"}
+    files = [
+        SimpleUploadedFile(
+            "DUR-2026-098.xml",
+            samples.broken_invoice("BR-CO-15", number="DUR-2026-098", amount=Decimal("1840.00"), **parties),
+        ),
+        SimpleUploadedFile("sans-numero.pdf", samples.facturx_pdf("MINIMUM", number="", **parties)),
+    ]
+    supplier = User.objects.get(email=DEMO_USERS["supplier"][0])
+    return deposit_files(supplier, files, supplier=Structure.objects.get(identifier=DURAND_SIRET))
 
 
 def _switch_language(page, language: str) -> None:
@@ -91,6 +115,7 @@ def test_main_pages_fit_phone_and_laptop_in_both_languages(browser_page, live_se
                 violations.clear()
                 response = page.goto(f"{live_server.url}{path}")
                 page.wait_for_load_state("load")
+                page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
                 where = f"{language} {width}px {path}"
                 if response is None or response.status != 200:
                     failures.append(f"{where}: HTTP {response.status if response else '?'}")

@@ -150,23 +150,3 @@ def test_the_batch_mail_speaks_its_reader_s_language(w, mailoutbox, django_captu
     assert english.subject == "Chorale: 2 invoices changed status"
     assert "The status of 2 of your invoices has changed:" in english.body
     assert f"Invoice {invoices[0].number} addressed to" in english.body
-
-
-def test_the_batch_mail_links_to_the_host_that_served_the_bulk_action(
-    w, client, settings, mailoutbox, django_capture_on_commit_callbacks
-):
-    settings.SITE_URL = ""
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "factures.villebelle.test"]
-    ours = _fresh(w, 2)
-    verified_client(client, w["accountant"])
-
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            "/factures/recues/actions/",
-            {"target": "service_fait", "invoices": [str(i.uuid) for i in ours]},
-            HTTP_HOST="factures.villebelle.test",
-        )
-
-    to_supplier = next(m for m in mailoutbox if m.to == [w["supplier_user"].email])
-    assert f"http://factures.villebelle.test/factures/{ours[0].uuid}/" in to_supplier.body
-    assert "127.0.0.1" not in to_supplier.body

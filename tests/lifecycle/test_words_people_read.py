@@ -33,7 +33,16 @@ UBL_DATA = {
             "unit_price": "40.00",
             "net_amount": "1840.00",
             "vat_rate": "20.00",
-        }
+        },
+        {
+            "id": "2",
+            "name": "Sacs de terreau",
+            "quantity": "10",
+            "unit": "C62",
+            "unit_price": "0.00",
+            "net_amount": "0.00",
+            "vat_rate": "20.00",
+        },
     ],
     "note": "#PMT#Indemnité forfaitaire pour frais de recouvrement : 40 EUR.\n#AAB#Pas d'escompte.",
 }
@@ -128,6 +137,7 @@ def test_the_invoice_data_section_shows_amounts_units_and_note_subjects_with_lab
     data = page.split('id="data"')[1].split("</section>")[0]
     assert f"1{NBSP}840,00{NBSP}€" in data and "1840.00" not in data
     assert ">heure</abbr>" in data and ">HUR<" not in data
+    assert ">unité</abbr>" in data and ">C62<" not in data
     assert "Informations de paiement" in data and "Conditions de paiement" in data
     assert "#PMT#" not in data and "#AAB#" not in data
 

@@ -45,6 +45,19 @@ def test_a_status_mail_links_to_the_host_that_served_the_change(client, mailoutb
     assert "127.0.0.1" not in mailoutbox[0].body
 
 
+def test_a_bulk_change_mail_links_to_the_host_that_served_it(client, mailoutbox, served_at_host):
+    w = world()
+    invoices = [invoice_in(supplier=w["supplier"], recipient=w["recipient"]) for _ in range(2)]
+    verified_client(client, w["accountant"])
+    client.post(
+        "/factures/recues/actions/",
+        {"target": "service_fait", "invoices": [str(i.uuid) for i in invoices]},
+        HTTP_HOST=HOST,
+    )
+    [mail] = mailoutbox
+    assert all(f"http://{HOST}/factures/{i.uuid}/" in mail.body for i in invoices)
+
+
 def test_site_url_wins_when_it_is_set(client, mailoutbox, served_at_host, settings):
     settings.SITE_URL = "https://factures.example.gouv.fr/"
     w = world()
