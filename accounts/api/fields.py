@@ -2,8 +2,9 @@
 
 DRF coerces what it can: a CharField turns 12 into "12", a BooleanField takes 0 and 1, a UUIDField takes an
 integer (and `false`, a bool being an int). The schema says string, boolean, uuid string: a client that sends
-another type has misread it, and is told so (400, the field named) rather than guessed at. Only JSON bodies
-are checked: in a form or a query string every value is text.
+another type has misread it, and is told so (400, the field named) rather than guessed at. A text's length is
+that of what was sent, as the schema's `maxLength` counts it (DRF trims a text before it checks its length).
+Only JSON bodies are checked: in a form or a query string every value is text.
 """
 
 from collections.abc import Mapping
@@ -32,7 +33,12 @@ def _type_error(field, value) -> str | None:
         ok = isinstance(value, int) and not isinstance(value, bool)
         return None if ok else _("Un nombre entier est attendu.")
     if isinstance(field, TEXT_FIELDS) and not isinstance(field, serializers.MultipleChoiceField):
-        return None if isinstance(value, str) else _("Une chaîne de caractères est attendue.")
+        if not isinstance(value, str):
+            return _("Une chaîne de caractères est attendue.")
+        limit = getattr(field, "max_length", None)
+        if isinstance(field, serializers.CharField) and limit is not None and len(value) > limit:
+            return str(field.error_messages["max_length"]).format(max_length=limit)
+        return None
     if isinstance(field, serializers.ListField) and isinstance(value, list):
         for item in value:
             error = _type_error(field.child, item)

@@ -18,6 +18,7 @@ from rest_framework.exceptions import ParseError, UnsupportedMediaType
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.errors import error_body, validation_body
 from invoices.deposit.api import (
     _REFUSAL,
     IDEMPOTENCY_HEADER,
@@ -44,12 +45,16 @@ TAGS = ["flows"]
 
 
 class FlowRequestSerializer(serializers.Serializer):
+    """The multipart body (schema only: the view reads it)."""
+
     file = serializers.FileField(
         help_text="An invoice (Factur-X, CII, UBL) or a ZIP of invoices, each integrated or refused alone."
     )
     supplier = serializers.CharField(
         required=False,
-        help_text="The supplier structure (its id or SIRET), for a user who deposits for several.",
+        allow_blank=True,
+        help_text="The supplier structure (its id or SIRET), for a user who deposits for several; blank is "
+        "absent.",
     )
 
 
@@ -110,9 +115,13 @@ class FlowListView(APIView):
         request={"multipart/form-data": FlowRequestSerializer},
         responses={
             202: FlowSerializer,
-            400: OpenApiResponse(description="Missing file, several files, or an unknown supplier."),
+            400: OpenApiResponse(description="Missing file, several files, or an unreadable upload."),
             413: OpenApiResponse(_REFUSAL, description="Upload larger than a deposit may be."),
-            422: OpenApiResponse(_REFUSAL, description="Idempotency-Key already used for another file."),
+            422: OpenApiResponse(
+                _REFUSAL,
+                description="A supplier unknown or that the caller does not deposit for, or an "
+                "Idempotency-Key already used for another file.",
+            ),
         },
         parameters=[
             OpenApiParameter(
@@ -154,7 +163,7 @@ class FlowListView(APIView):
             message = _(
                 "Un fichier, et un seul, est requis (champ « file ») : une facture ou un ZIP de factures."
             )
-            return Response({"file": [message]}, status=400)
+            return Response(validation_body({"file": [message]}), status=400)
         if key and (first := deposit_for_key(request.user, key)) is not None:
             return _replay(first, uploads[0], key)
         supplier = None
@@ -162,7 +171,7 @@ class FlowListView(APIView):
             supplier = _supplier(request.user, data["supplier"])
             if supplier is None:
                 message = _("Structure inconnue, ou pour laquelle vous ne déposez pas.")
-                return Response({"supplier": [message]}, status=400)
+                return Response(error_body(message, error="refused", field="supplier"), status=422)
         deposit = start_flow(
             request.user, uploads, supplier=supplier, channel=Deposit.Channel.API, idempotency_key=key
         )

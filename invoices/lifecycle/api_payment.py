@@ -45,28 +45,49 @@ class RejectMandatView(APIView):
         return Response(s.InvoiceDetailSerializer(rejected, context={"request": request}).data)
 
 
-LATE_ROW = inline_serializer(
-    "LatePaymentRow",
-    {
-        "id": serializers.UUIDField(),
-        "number": serializers.CharField(),
-        "supplier": serializers.CharField(),
-        "supplier_siret": serializers.CharField(),
-        "status": serializers.CharField(),
-        "amount_due": serializers.DecimalField(max_digits=19, decimal_places=2, allow_null=True),
-        "clock_state": serializers.CharField(),
-        "started_on": serializers.DateField(),
-        "period_days": serializers.IntegerField(),
-        "due_on": serializers.DateField(),
-        "days_late": serializers.IntegerField(),
-        "interest_from": serializers.DateField(allow_null=True),
-        "ecb_rate": serializers.DecimalField(max_digits=6, decimal_places=3, allow_null=True),
-        "interest_rate": serializers.DecimalField(max_digits=6, decimal_places=3, allow_null=True),
-        "interest": serializers.DecimalField(max_digits=19, decimal_places=2, allow_null=True),
-        "indemnity": serializers.DecimalField(max_digits=19, decimal_places=2, allow_null=True),
-        "missing_rate_semester": serializers.DateField(allow_null=True),
-    },
-)
+class LatePaymentRowSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    number = serializers.CharField()
+    supplier = serializers.CharField()
+    supplier_siret = serializers.CharField()
+    status = serializers.CharField()
+    amount_due = serializers.DecimalField(max_digits=19, decimal_places=2, allow_null=True)
+    clock_state = serializers.CharField()
+    started_on = serializers.DateField()
+    period_days = serializers.IntegerField()
+    due_on = serializers.DateField()
+    days_late = serializers.IntegerField()
+    interest_from = serializers.DateField(allow_null=True)
+    ecb_rate = serializers.DecimalField(max_digits=6, decimal_places=3, allow_null=True)
+    interest_rate = serializers.DecimalField(max_digits=6, decimal_places=3, allow_null=True)
+    interest = serializers.DecimalField(max_digits=19, decimal_places=2, allow_null=True)
+    indemnity = serializers.DecimalField(max_digits=19, decimal_places=2, allow_null=True)
+    missing_rate_semester = serializers.DateField(allow_null=True)
+
+
+class LatePaymentReportSerializer(serializers.Serializer):
+    structure = inline_serializer(
+        "LatePaymentStructure",
+        {
+            "id": serializers.UUIDField(),
+            "identifier": serializers.CharField(),
+            "name": serializers.CharField(),
+        },
+    )
+    deadline_days = serializers.IntegerField()
+    totals = inline_serializer(
+        "LatePaymentTotals",
+        {
+            "count": serializers.IntegerField(),
+            "interest": serializers.DecimalField(max_digits=19, decimal_places=2),
+            "indemnity": serializers.DecimalField(max_digits=19, decimal_places=2),
+            "total": serializers.DecimalField(max_digits=19, decimal_places=2),
+            "missing_rate_semesters": serializers.ListField(
+                child=serializers.DateField(), help_text="Semestres dont le taux BCE manque."
+            ),
+        },
+    )
+    results = LatePaymentRowSerializer(many=True)
 
 
 def _number(value):
@@ -79,15 +100,7 @@ class LatePaymentsView(APIView):
         operation_id="late_payments_retrieve",
         summary="Factures en retard de paiement d'une structure, avec les intérêts et l'indemnité dus",
         responses={
-            200: inline_serializer(
-                "LatePaymentReport",
-                {
-                    "structure": serializers.DictField(),
-                    "deadline_days": serializers.IntegerField(),
-                    "totals": serializers.DictField(),
-                    "results": LATE_ROW,
-                },
-            ),
+            200: LatePaymentReportSerializer,
             404: ERRORS[404],
         },
     )

@@ -2,17 +2,27 @@
 PES expense flow's formats (`invoices.pes.core.check_mandat_reference`) wherever it enters: the page's form,
 the API and the operation itself."""
 
+from django.core.validators import RegexValidator
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from invoices.lifecycle.transitions import MANDAT_FIELDS, LifecycleError
 from invoices.pes.core import check_mandat_reference
-from invoices.pes.core.mandat import normalize_number
+from invoices.pes.core.mandat import format_error, normalize_number, number_pattern
 
 
 def _text(error) -> str:
     return error.message_en if (get_language() or "fr").startswith("en") else error.message_fr
+
+
+def number_validator(part: str) -> RegexValidator:
+    """The PES format of one number part (`bordereau`, `numero`, `ligne`) as a field validator: its pattern
+    goes into the API schema, its message is the PES check's, in the reader's language. White space alone is
+    a blank part, as the field trims it (drf-spectacular documents the empty text beside the pattern)."""
+    pattern = rf"^(?:{number_pattern(part)}|\s+)$"
+    return RegexValidator(pattern, message=lazy(lambda: _text(format_error(part)), str)())
 
 
 def reference_errors(mandat: dict, *, today=None) -> dict[str, str]:

@@ -7,7 +7,7 @@ from accounts.api.fields import StrictSerializer
 from invoices.lifecycle import reasons
 from invoices.lifecycle.clock import payment_clock
 from invoices.lifecycle.interest import RateTable
-from invoices.lifecycle.mandat_reference import reference_errors
+from invoices.lifecycle.mandat_reference import number_validator
 from invoices.lifecycle.transitions import lifecycle_code
 from invoices.models import Invoice, InvoiceAttachment, InvoiceEvent, InvoiceStatus
 
@@ -180,30 +180,39 @@ class StatusChangeSerializer(StrictSerializer):
         help_text="La version lue : refus (409) si la facture a changé depuis.",
     )
     mandat_exercice = serializers.IntegerField(
-        required=False, allow_null=True, min_value=2000, max_value=2100
+        required=False,
+        allow_null=True,
+        min_value=2000,
+        max_value=2100,
+        help_text="La référence du mandat (exercice, bordereau, numéro ; ligne facultative) est obligatoire "
+        "avec mandatee et refusée avec un autre statut (422), comme un exercice pas encore ouvert.",
     )
     mandat_bordereau = serializers.CharField(
-        required=False, allow_blank=True, max_length=20, help_text="IdBord du PES dépense : 1 à 7 chiffres."
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        validators=[number_validator("bordereau")],
+        help_text="IdBord du PES dépense : 1 à 7 chiffres.",
     )
     mandat_numero = serializers.CharField(
-        required=False, allow_blank=True, max_length=20, help_text="IdPce du PES dépense : 1 à 8 chiffres."
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        validators=[number_validator("numero")],
+        help_text="IdPce du PES dépense : 1 à 8 chiffres.",
     )
     mandat_ligne = serializers.CharField(
-        required=False, allow_blank=True, max_length=20, help_text="IdLigne du PES dépense : 1 à 6 chiffres."
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        validators=[number_validator("ligne")],
+        help_text="IdLigne du PES dépense : 1 à 6 chiffres.",
     )
     service_done_on = serializers.DateField(
         required=False,
         allow_null=True,
         help_text="Avec service_fait : date d'exécution des prestations (départ du délai si postérieure).",
     )
-
-    def validate(self, attrs):
-        mandat = mandat_from(attrs)
-        if mandat is not None:
-            errors = reference_errors(mandat)
-            if errors:
-                raise serializers.ValidationError(errors)
-        return attrs
 
 
 def mandat_from(data: dict) -> dict | None:
@@ -261,7 +270,7 @@ class InvoiceErrorSerializer(ErrorSerializer):
     findings = serializers.ListField(child=serializers.DictField(), required=False)
 
 
-class MandatRejectionSerializer(serializers.Serializer):
+class MandatRejectionSerializer(StrictSerializer):
     reason = serializers.ChoiceField(
         choices=reasons.MANDAT_REJECTION_REASONS,
         help_text="Motif du rejet du mandat par le comptable public.",

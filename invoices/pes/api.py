@@ -26,7 +26,7 @@ from invoices.pes import export as pes_export
 from invoices.pes import report as pes_report
 from invoices.pes import scope as pes_scope
 from invoices.pes.acknowledgements import acknowledgements_of
-from invoices.pes.api_acknowledgements import acknowledgement_data
+from invoices.pes.api_acknowledgements import AcknowledgementSerializer, acknowledgement_data
 from invoices.pes.core.pjlist import PJ_LIST_COLUMNS
 
 TAGS = ["pes-exports"]
@@ -140,6 +140,7 @@ class PesExportSerializer(serializers.Serializer):
             for n, f in enumerate(files, start=1)
         ]
 
+    @extend_schema_field(AcknowledgementSerializer(many=True))
     def get_acknowledgements(self, export) -> list[dict]:
         return [acknowledgement_data(a) for a in acknowledgements_of(export)]
 

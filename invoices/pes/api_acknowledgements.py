@@ -1,18 +1,21 @@
 """API of Hélios's acknowledgements: `POST /api/v1/pes-acknowledgements/` (multipart `file`).
 
-Adapter: the import is `acknowledgements.import_acknowledgement` (refusals answer 400 and store nothing);
-the answered export is found among those the caller may make, as on the pages.
+Adapter: the import is `acknowledgements.import_acknowledgement`; the answered export is found among those
+the caller may make, as on the pages. Refusals store nothing: 413 past the size limit, 422 for a file that is
+no acknowledgement, is hostile, answers none of the caller's files or was already imported (any bytes fit the
+schema's `file`).
 """
 
 from django.urls import path
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.errors import ErrorSerializer, Refused, TooLarge
 from invoices.pes import core as pes_core
 from invoices.pes import scope as pes_scope
 from invoices.pes.acknowledgements import AcknowledgementRefused, import_acknowledgement
@@ -21,7 +24,35 @@ TAGS = ["pes-exports"]
 
 
 class AcknowledgementUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="L'acquittement PES_ACQUIT renvoyé par Hélios (XML).")
+    # An empty file is no acknowledgement: refused with the others that cannot be read (422).
+    file = serializers.FileField(
+        help_text="L'acquittement PES_ACQUIT renvoyé par Hélios (XML).", allow_empty_file=True
+    )
+
+
+class AcknowledgementSerializer(serializers.Serializer):
+    """An imported acknowledgement (`acknowledgement_data`)."""
+
+    id = serializers.UUIDField()
+    export = serializers.UUIDField(help_text="L'export dont il acquitte un fichier.")
+    nom_fic = serializers.CharField(help_text="Le NomFic du fichier acquitté.")
+    verdict = serializers.CharField(help_text="accepted ou rejected.")
+    verdict_label = serializers.CharField()
+    imported_at = serializers.DateTimeField()
+    sha256 = serializers.CharField()
+    elements = serializers.ListField(
+        child=serializers.DictField(), help_text="Ce qu'Hélios répond pour chaque élément, avec ses erreurs."
+    )
+    reopened_invoices = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Les factures refusées, de nouveau exportables (id, number, revision).",
+    )
+
+
+class AcknowledgementRefusalSerializer(ErrorSerializer):
+    """The API's error body, with what Hélios's file or its reading says is wrong."""
+
+    details = serializers.ListField(child=serializers.CharField(), required=False)
 
 
 def acknowledgement_data(acknowledgement) -> dict:
@@ -49,9 +80,16 @@ class AcknowledgementUploadView(APIView):
         description="Rapproché de l'export qu'il acquitte par son NomFic ; le fichier devient accepté ou "
         "rejeté avec les codes et messages d'Hélios, et les factures refusées redeviennent exportables sous "
         "un nouvel IdUnique. Un fichier hostile, étranger ou qui ne répond à aucun de vos exports est refusé "
-        "(400) et rien n'est enregistré.",
+        "(422) et rien n'est enregistré.",
         request={"multipart/form-data": AcknowledgementUploadSerializer},
-        responses={201: OpenApiTypes.OBJECT},
+        responses={
+            201: AcknowledgementSerializer,
+            413: OpenApiResponse(ErrorSerializer, description="Fichier plus gros qu'un acquittement."),
+            422: OpenApiResponse(
+                AcknowledgementRefusalSerializer,
+                description="Pas un acquittement lisible, hostile, étranger à vos exports, ou déjà importé.",
+            ),
+        },
     )
     def post(self, request):
         if not pes_scope.exportable_structures(request.user).exists():
@@ -60,12 +98,10 @@ class AcknowledgementUploadView(APIView):
         payload.is_valid(raise_exception=True)
         upload = payload.validated_data["file"]
         if upload.size > pes_core.ACQUIT_MAX_BYTES:
-            return Response(
-                {
-                    "detail": f"Fichier trop volumineux ({upload.size} octets, "
-                    f"limite {pes_core.ACQUIT_MAX_BYTES})."
-                },
-                status=status.HTTP_400_BAD_REQUEST,
+            raise TooLarge(
+                _("Fichier trop volumineux pour un acquittement PES (%(size)d octets, limite %(limit)d).")
+                % {"size": upload.size, "limit": pes_core.ACQUIT_MAX_BYTES},
+                field="file",
             )
         try:
             acknowledgement = import_acknowledgement(
@@ -75,9 +111,7 @@ class AcknowledgementUploadView(APIView):
                 request=request._request,
             )
         except AcknowledgementRefused as error:
-            return Response(
-                {"detail": error.message, "details": error.details}, status=status.HTTP_400_BAD_REQUEST
-            )
+            raise Refused(error.message, field="file", details=error.details) from error
         return Response(acknowledgement_data(acknowledgement), status=status.HTTP_201_CREATED)
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from accounts import cpro_identity
 from accounts.models import CproAccessToken, User
+from tests.api_schema import assert_documented
 from tests.cpro.helpers import FORM, TOKEN_URL
 from tests.factories import StructureFactory
 
@@ -113,3 +114,37 @@ def test_token_requests_are_rate_limited_per_address(client, credentials, settin
     codes = [post(client, fields).status_code for _ in range(4)]
 
     assert codes == [401, 401, 401, 429]
+
+
+def test_refusals_are_in_rfc_6749_s_body_as_documented(client, credentials):
+    """Every refusal, DRF's own too, has `error` and `error_description`, and the schema says so."""
+    unsupported = post(client, {"grant_type": "password"})
+    json_body = client.post(TOKEN_URL, {"grant_type": "client_credentials"}, content_type="application/json")
+    malformed = client.post(TOKEN_URL, b"--x\r\n", content_type="multipart/form-data")
+    refused = post(client, {"grant_type": "client_credentials", "client_id": "cpro_x", "client_secret": "y"})
+
+    for response, error in [
+        (unsupported, "unsupported_grant_type"),
+        (json_body, "invalid_request"),
+        (malformed, "invalid_request"),
+        (refused, "invalid_client"),
+    ]:
+        assert response.json()["error"] == error
+        assert response.json()["error_description"]
+        assert_documented(response, TOKEN_URL, "post")
+    assert json_body.status_code == malformed.status_code == 400
+
+
+def test_throttled_token_requests_say_slow_down(client, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "anon": "1/min"},
+    }
+    fields = {"grant_type": "password"}
+    post(client, fields)
+
+    response = post(client, fields)
+
+    assert (response.status_code, response.json()["error"]) == (429, "slow_down")
+    assert int(response["Retry-After"]) > 0
+    assert_documented(response, TOKEN_URL, "post")

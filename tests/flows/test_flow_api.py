@@ -8,9 +8,11 @@ tests/flows/test_queue_worker.py runs them in real worker processes.
 import os
 
 import pytest
+from openapi_schema_validator import OAS30Validator
 
 from invoices.models import Deposit, DepositStatus, FlowItem, Invoice, StoredFile
 from invoices.storage import sha256_of
+from tests.api_schema import api_schema, assert_documented
 from tests.conftest import verified_client
 from tests.factories import MembershipFactory
 from tests.factories_deposit import invoice_bytes, make_world, token_headers, upload, zip_of
@@ -159,7 +161,33 @@ def test_one_file_and_only_one_is_taken(client, world, archive):
     two = client.post(URL, {"file": [upload("a.zip", archive), upload("b.zip", archive)]}, **headers)
 
     assert none.status_code == two.status_code == 400
-    assert "file" in none.json() and "file" in two.json()
+    assert none.json()["field"] == two.json()["field"] == "file"
+    assert_documented(none, "/api/v1/flows/", "post")
+    assert not Deposit.objects.exists()
+
+
+def test_a_blank_supplier_is_no_supplier_as_documented(client, world, archive):
+    body = api_schema()["paths"][URL]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+    request_schema = {**body, "components": api_schema()["components"]}
+
+    response = client.post(
+        URL, {"file": upload("f.zip", archive), "supplier": ""}, **token_headers(world.supplier)
+    )
+
+    assert response.status_code == 202
+    OAS30Validator(request_schema).validate({"file": "f.zip", "supplier": ""})
+
+
+def test_a_supplier_the_caller_does_not_deposit_for_is_refused_on_its_merits(client, world, archive):
+    """Any text is a supplier the schema admits: an unknown one, or someone else's, is a 422."""
+    for supplier in ("0", str(world.recipient.uuid), world.recipient.identifier):
+        response = client.post(
+            URL, {"file": upload("f.zip", archive), "supplier": supplier}, **token_headers(world.supplier)
+        )
+
+        assert response.status_code == 422
+        assert (response.json()["error"], response.json()["field"]) == ("refused", "supplier")
+        assert_documented(response, "/api/v1/flows/", "post")
     assert not Deposit.objects.exists()
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from invoices.models import EcbRate, InvoiceStatus
+from tests.api_schema import assert_documented
 from tests.conftest import token_client, verified_client
 from tests.factories_lifecycle import comptable_of, fresh_otp_client, invoice_in, supplier_member, world
 
@@ -66,6 +67,13 @@ def test_the_api_gives_the_report(w):
         "total": "86.95",
         "missing_rate_semesters": [],
     }
+
+
+def test_the_api_report_is_the_documented_one(w):
+    response = token_client(w["accountant"]).get(f"/api/v1/late-payments/{w['recipient'].uuid}/")
+
+    assert len(response.json()["results"]) == 2
+    assert_documented(response, "/api/v1/late-payments/{structure}/", "get")
 
 
 def test_the_public_accountant_sees_the_report(client, w):

@@ -5,6 +5,8 @@ import pytest
 from invoices import lifecycle
 from invoices.lifecycle import LifecycleError
 from invoices.models import InvoiceStatus
+from invoices.pes.core.mandat import number_pattern
+from tests.api_schema import api_schema
 from tests.conftest import verified_client
 from tests.factories_lifecycle import invoice_in, world
 
@@ -94,3 +96,26 @@ def test_the_api_refuses_a_bad_reference_naming_the_field(client, w, invoice):
     assert response.json()["field"] == "mandat_numero"
     invoice.refresh_from_db()
     assert invoice.status == S.SERVICE_FAIT
+
+
+def test_the_api_refuses_an_incomplete_reference_on_its_merits(client, w, invoice):
+    """A reference missing a part matches the schema (each part is optional there): refused on its meaning,
+    422, as a missing reason is, not 400."""
+    api = verified_client(client, w["accountant"])
+    response = api.post(
+        f"/api/v1/invoices/{invoice.uuid}/status",
+        {"status": "mandatee", "mandat_exercice": 2026, "mandat_bordereau": "", "mandat_numero": "12"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["field"] == "mandat_bordereau"
+    invoice.refresh_from_db()
+    assert invoice.status == S.SERVICE_FAIT
+
+
+def test_the_schema_documents_the_format_of_each_part():
+    change = api_schema()["components"]["schemas"]["StatusChangeRequest"]["properties"]
+    for part in ("bordereau", "numero", "ligne"):
+        pattern, blank = change[f"mandat_{part}"]["oneOf"]
+        assert number_pattern(part) in pattern["pattern"]
+        assert blank["maxLength"] == 0

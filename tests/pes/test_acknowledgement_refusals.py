@@ -7,6 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from invoices.models import PesAcknowledgement, PesExport
 from invoices.pes import export as pes_export
 from invoices.pes.acknowledgements import AcknowledgementRefused, import_acknowledgement
+from invoices.pes.core import ACQUIT_MAX_BYTES
+from tests.api_schema import assert_documented
 from tests.builders.hostile import LAUGHS, XXE
 from tests.builders.pes_acquit import AckHeader, accepted_acquit, header_of
 from tests.conftest import token_client, verified_client
@@ -83,14 +85,28 @@ def test_the_page_refuses_with_a_message(client, accountant, sent):
     assert PesAcknowledgement.objects.count() == 0
 
 
-def test_the_api_refuses_with_a_message(accountant, sent):
+@pytest.mark.parametrize(
+    ("data", "match"), [(b"<facture/>", "acquittement"), (b"\x89PNG\r\n", "XML"), (b"", "XML")]
+)
+def test_the_api_refuses_on_its_merits_with_a_message(accountant, sent, data, match):
+    """Any bytes fit the schema's `file`: one that is no acknowledgement of ours is a 422, not a 400."""
     response = token_client(accountant).post(
-        "/api/v1/pes-acknowledgements/",
-        {"file": SimpleUploadedFile("x.xml", b"<facture/>")},
-        format="multipart",
+        "/api/v1/pes-acknowledgements/", {"file": SimpleUploadedFile("x.xml", data)}, format="multipart"
     )
-    assert response.status_code == 400
-    assert "acquittement" in response.json()["detail"]
+    assert response.status_code == 422
+    assert (response.json()["error"], response.json()["field"]) == ("refused", "file")
+    assert match in response.json()["detail"]
+    assert_documented(response, "/api/v1/pes-acknowledgements/", "post")
+    assert PesAcknowledgement.objects.count() == 0
+
+
+def test_the_api_refuses_a_file_larger_than_an_acknowledgement(accountant, sent):
+    too_large = SimpleUploadedFile("x.xml", b" " * (ACQUIT_MAX_BYTES + 1))
+    response = token_client(accountant).post(
+        "/api/v1/pes-acknowledgements/", {"file": too_large}, format="multipart"
+    )
+    assert (response.status_code, response.json()["field"]) == (413, "file")
+    assert_documented(response, "/api/v1/pes-acknowledgements/", "post")
 
 
 def test_outsiders_get_404_and_the_comptable_reads_only(client, structure, sent):

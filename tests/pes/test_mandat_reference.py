@@ -1,9 +1,11 @@
 """A mandat reference typed by a person is held to the formats of the PES expense flow (known answers)."""
 
+import re
+
 import pytest
 
 from invoices.pes.core import RefCompta, check_mandat_reference, mandat_ref_compta, validate_ref_compta
-from invoices.pes.core.mandat import normalize_number
+from invoices.pes.core.mandat import normalize_number, number_pattern
 
 
 def codes(*args, **kwargs) -> list[tuple[str, str]]:
@@ -97,3 +99,37 @@ def test_a_checked_reference_gives_the_refcompta_hélios_expects():
     assert validate_ref_compta(ref) == []
     assert mandat_ref_compta(2025, "42", type_bordereau="02").type_bordereau == "02"
     assert mandat_ref_compta(2025, "42").id_ligne == ""
+
+
+@pytest.mark.parametrize("part", ["bordereau", "numero", "ligne"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "1",
+        "0012",
+        " 1 2 ",
+        "1234567",
+        "12345678",
+        "123456789",
+        "0000000001",
+        "0",
+        "00",
+        " ",
+        "",
+        "12A",
+        "-1",
+        "+1",
+        "1.0",
+        "١٢",
+        "1\u00a02",
+        "\t7\n",
+        "0 0 5",
+    ],
+)
+def test_the_schema_pattern_of_a_number_takes_what_the_check_takes(part, value):
+    """The API documents each part given by `number_pattern`: a value fits it exactly when it is not blank
+    and the check lets it pass."""
+    args = {"bordereau": "1", "numero": "1", "ligne": "", part: value}
+    errors = [e for e in check_mandat_reference("2025", **args) if e.field == part]
+    accepted = not errors and normalize_number(value) != ""
+    assert bool(re.fullmatch(number_pattern(part), value)) is accepted

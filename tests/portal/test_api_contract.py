@@ -255,6 +255,26 @@ def test_a_number_where_a_string_is_documented_is_refused(w):
     assert (response.status_code, response.json()["field"]) == (400, "name")
 
 
+def test_a_text_past_its_max_length_is_refused_even_when_the_excess_is_white_space(w):
+    """The schema's maxLength counts every character sent: DRF's trimming comes after it, not before."""
+    invoice = invoice_in(supplier=w["supplier"], recipient=w["recipient"])
+    api = token_client(accountant_of(w["recipient"]))
+
+    padded = api.post(
+        f"/api/v1/invoices/{invoice.uuid}/status/",
+        {"status": "mandatee", "mandat_ligne": "1" + " " * 20},
+        format="json",
+    )
+    comment = api.post(
+        f"/api/v1/invoices/{invoice.uuid}/status/",
+        {"status": "prise_en_compte", "comment": "x" + " " * 2000},
+        format="json",
+    )
+
+    assert (padded.status_code, padded.json()["field"]) == (400, "mandat_ligne")
+    assert (comment.status_code, comment.json()["field"]) == (400, "comment")
+
+
 def test_a_boolean_is_not_an_invoice_id(w):
     response = token_client(accountant_of(w["recipient"])).post(
         "/api/v1/invoices/statuses/", {"changes": [{"id": False, "status": "prise_en_compte"}]}, format="json"

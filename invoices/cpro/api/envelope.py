@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -142,6 +143,7 @@ def _language(body: dict):
 class CproView(APIView):
     """One `POST /cpro/…` operation: `answer(user, identity, body)` returns the fields beside the envelope."""
 
+    default_error_responses = False  # Chorus Pro's envelope, documented by `cpro_schema`
     authentication_classes = [CproAuthentication]
     permission_classes = [IsAuthenticated]
     throttle_classes = [CproThrottle]
@@ -181,10 +183,24 @@ def _fields(spec: dict) -> dict:
     return {name: make() for name, make in spec.items()}
 
 
-def _error(name: str):
-    return inline_serializer(
-        name, {"codeRetour": serializers.IntegerField(), "libelle": serializers.CharField()}
-    )
+class CproErrorSerializer(serializers.Serializer):
+    """A transport refusal (HTTP 400, 401, 413, 429), in Chorus Pro's envelope."""
+
+    codeRetour = serializers.IntegerField(help_text="The HTTP status.")
+    libelle = serializers.CharField(help_text="What went wrong.")
+
+
+# What every operation may answer besides its 200. /cpro/ is not under /api/: a lost database gets the
+# portal's HTML page (portal.middleware).
+TRANSPORT_ERRORS = {
+    400: OpenApiResponse(CproErrorSerializer, description="Body is not a JSON object."),
+    401: OpenApiResponse(CproErrorSerializer, description="Token or cpro-account refused."),
+    413: OpenApiResponse(CproErrorSerializer, description="Body, or the download asked for, too large."),
+    429: OpenApiResponse(CproErrorSerializer, description="Too many calls."),
+    (503, "text/html"): OpenApiResponse(
+        OpenApiTypes.STR, description="Database unavailable: the portal's page (Retry-After)."
+    ),
+}
 
 
 def cpro_schema(name: str, summary: str, *, request: dict, response: dict, description: str = ""):
@@ -204,11 +220,7 @@ def cpro_schema(name: str, summary: str, *, request: dict, response: dict, descr
         request=inline_serializer(f"Cpro{camel}", _fields(request)),
         responses={
             200: inline_serializer(f"Cpro{camel}Response", _fields({**envelope_fields, **response})),
-            400: OpenApiResponse(_error(f"Cpro{camel}BadRequest"), description="Body is not a JSON object."),
-            401: OpenApiResponse(
-                _error(f"Cpro{camel}Unauthorized"), description="Token or cpro-account refused."
-            ),
-            429: OpenApiResponse(_error(f"Cpro{camel}Throttled"), description="Too many calls."),
+            **TRANSPORT_ERRORS,
         },
     )
 

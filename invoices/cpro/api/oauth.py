@@ -2,18 +2,21 @@
 
 Client credentials come in the form body (OCA, Pastell and most clients) or by HTTP Basic (Tryton, through
 requests-oauthlib); `scope` is optional (some clients send `openid`, others nothing). The answer is what
-clients check: `token_type` exactly `Bearer`, an integer `expires_in`.
+clients check: `token_type` exactly `Bearer`, an integer `expires_in`. Every refusal is RFC 6749's error
+body (§5.2), DRF's own included (a body that is no form, throttling), not the API's error body.
 """
 
 import base64
 import binascii
 import logging
+import math
 from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django_ratelimit.core import is_ratelimited
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.exceptions import ParseError, Throttled, UnsupportedMediaType
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
@@ -21,9 +24,21 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import cpro_identity
+from accounts.api.errors import ErrorSerializer
 from invoices.cpro.api.envelope import TAG
 
 log = logging.getLogger(__name__)
+
+
+OAUTH_ERROR = inline_serializer(
+    "OAuthError",
+    {
+        "error": serializers.CharField(
+            help_text="invalid_request, unsupported_grant_type, invalid_client or slow_down (RFC 6749 §5.2)."
+        ),
+        "error_description": serializers.CharField(),
+    },
+)
 
 
 def _error(code: str, description: str, status: int, **headers) -> Response:
@@ -53,6 +68,7 @@ class TokenView(APIView):
     permission_classes = [AllowAny]
     parser_classes = [FormParser, MultiPartParser]
     renderer_classes = [JSONRenderer]
+    default_error_responses = False  # RFC 6749's error body, documented below
 
     @extend_schema(
         operation_id="cpro_oauth_token",
@@ -80,9 +96,13 @@ class TokenView(APIView):
                     "scope": serializers.CharField(),
                 },
             ),
-            400: OpenApiResponse(description="unsupported_grant_type or invalid_request"),
-            401: OpenApiResponse(description="invalid_client"),
-            429: OpenApiResponse(description="Too many attempts from this address."),
+            400: OpenApiResponse(
+                OAUTH_ERROR,
+                description="unsupported_grant_type, or invalid_request (a body that is no form).",
+            ),
+            401: OpenApiResponse(OAUTH_ERROR, description="invalid_client"),
+            429: OpenApiResponse(OAUTH_ERROR, description="slow_down: too many attempts (Retry-After)."),
+            503: OpenApiResponse(ErrorSerializer, description="Database unavailable (Retry-After)."),
         },
     )
     def post(self, request):
@@ -120,3 +140,13 @@ class TokenView(APIView):
         response["Cache-Control"] = "no-store"
         response["Pragma"] = "no-cache"
         return response
+
+    def handle_exception(self, exc):
+        if isinstance(exc, Throttled):
+            wait = str(math.ceil(exc.wait or 60))
+            return _error("slow_down", "too many token requests", 429, Retry_After=wait)
+        if isinstance(exc, ParseError | UnsupportedMediaType):
+            return _error(
+                "invalid_request", "the body must be an application/x-www-form-urlencoded form", 400
+            )
+        return super().handle_exception(exc)

@@ -6,7 +6,7 @@ import logging
 
 from django.db import DatabaseError, connection
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access, public_directory
+from accounts.api.errors import ErrorSerializer
 from accounts.models import Structure
 from invoices.cpro import queries
 from invoices.cpro.api.envelope import TAG, CproView, cpro_schema, not_found, objects, required, text
@@ -167,12 +168,23 @@ class StructuresActivesDestinataire(CproView):
         return _my_structures(user, access.TRIAGE)
 
 
+HEALTH = inline_serializer(
+    "CproHealthCheck",
+    {
+        "body": serializers.CharField(help_text="OK or KO."),
+        "statusCodeValue": serializers.IntegerField(),
+        "statusCode": serializers.CharField(),
+    },
+)
+
+
 class HealthCheck(APIView):
     """`GET transverses/v1/health-check`: whether the API and its database answer (no credentials needed)."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]
+    default_error_responses = False  # its own body for 503, documented below
 
     @extend_schema(
         operation_id="cpro_transverses_health_check",
@@ -180,14 +192,9 @@ class HealthCheck(APIView):
         summary="Health check",
         auth=[],
         responses={
-            200: inline_serializer(
-                "CproHealthCheck",
-                {
-                    "body": serializers.CharField(),
-                    "statusCodeValue": serializers.IntegerField(),
-                    "statusCode": serializers.CharField(),
-                },
-            )
+            200: HEALTH,
+            429: OpenApiResponse(ErrorSerializer, description="Too many calls from this address."),
+            503: OpenApiResponse(HEALTH, description="The database does not answer (body KO)."),
         },
     )
     def get(self, request):

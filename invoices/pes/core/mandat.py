@@ -67,6 +67,18 @@ def _number_error(field: str, value) -> FieldError | None:
     return None
 
 
+def number_pattern(field: str) -> str:
+    """What `check_mandat_reference` takes for a number part that is given, as a regular expression to match
+    whole (for the API schema): digits with white space anywhere and leading zeros, above 0, at most the
+    part's count of digits."""
+    return rf"\s*(?:0\s*)*[1-9](?:\s*[0-9]){{0,{_DIGITS[field] - 1}}}\s*"
+
+
+def format_error(field: str) -> FieldError:
+    """The refusal of a number part outside its format."""
+    return _error(field, f"{field}_format")
+
+
 def check_mandat_reference(
     exercice, bordereau, numero, ligne="", *, current_year: int | None = None
 ) -> list[FieldError]:
