@@ -167,22 +167,29 @@ def sent_counts(structure_ids: list[int]) -> dict[str, int]:
     return {status: total for status, total in rows if total}
 
 
-def running_by_age(scopes: list[Scope], buckets, *, today: date | None = None) -> list[int]:
-    """Running invoices per age bucket, each `(older than low days, at most high days)` (high None: no limit).
+def age_bounds(low: int, high: int | None, today: date) -> tuple[date | None, date | None]:
+    """The first and last delivery days (inclusive; None: no bound) of invoices more than `low` and at most
+    `high` days old. More than N days old means delivered before the start of the day N days ago, in local
+    time, as the payment clock counts (`invoices.lifecycle.clock.payment_clock`)."""
+    first = today - timedelta(days=high) if high is not None else None
+    last = today - timedelta(days=low + 1) if low else None
+    return first, last
 
-    More than N days old means delivered before the start of the day N days ago, in local time, as the
-    payment clock counts (`invoices.lifecycle.clock.payment_clock`).
-    """
+
+def running_by_age(scopes: list[Scope], buckets, *, today: date | None = None) -> list[int]:
+    """Running invoices per age bucket, each `(more than low days old, at most high days)` (high None: no
+    limit), as `age_bounds` dates them."""
     if not scopes:
         return [0 for _bucket in buckets]
     today = today or timezone.localdate()
     sums = {}
     for index, (low, high) in enumerate(buckets):
+        first, last = age_bounds(low, high, today)
         condition = Q()
-        if low:
-            condition &= Q(delivered_on__lt=today - timedelta(days=low))
-        if high is not None:
-            condition &= Q(delivered_on__gte=today - timedelta(days=high))
+        if first is not None:
+            condition &= Q(delivered_on__gte=first)
+        if last is not None:
+            condition &= Q(delivered_on__lte=last)
         sums[f"b{index}"] = Sum("n", filter=condition) if condition else Sum("n")
     totals = RunningInvoiceCount.objects.filter(_scope_filter(scopes)).aggregate(**sums)
     return [totals[f"b{index}"] or 0 for index in range(len(buckets))]

@@ -4,7 +4,6 @@ Views are adapters: they find invoices through `invoices.lifecycle.queries` (404
 operation of `invoices.lifecycle`, and turn its domain errors into form errors.
 """
 
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -527,17 +526,17 @@ def structure_dashboard(request, structure_uuid):
     scopes = [scope for scope in held.received_scopes(TRIAGE) if scope[0] == structure.pk]
     counts = counters.received_counts(scopes)
     by_status = [(value, label, counts.get(value, 0)) for value, label in InvoiceStatus.choices]
-    sizes = counters.running_by_age(scopes, [(low, high) for _key, _label, low, high in AGEING_BUCKETS])
+    today = timezone.localdate()
+    buckets = [(low, high) for _key, _label, low, high in AGEING_BUCKETS]
+    sizes = counters.running_by_age(scopes, buckets, today=today)
     ageing = [(key, label, n) for (key, label, _low, _high), n in zip(AGEING_BUCKETS, sizes, strict=True)]
     received_url = reverse("invoices:received") + "?" + urlencode({"structure": str(structure.uuid)})
-    today_start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     running_statuses = urlencode({"status": sorted(lifecycle.CLOCK_RUNNING), "sort": "received"}, doseq=True)
     ageing_urls = []
     for _key, _label, low, high in AGEING_BUCKETS:
         # The same invoices in the list: the day their clock started, between the bucket's bounds.
-        days = {"delivered_from": today_start.date() - timedelta(days=high)} if high is not None else {}
-        if low:
-            days["delivered_to"] = today_start.date() - timedelta(days=low + 1)
+        first, last = counters.age_bounds(low, high, today)
+        days = {k: day for k, day in (("delivered_from", first), ("delivered_to", last)) if day is not None}
         ageing_urls.append(f"{received_url}&{running_statuses}&{urlencode(days)}")
     status_bars = _bars([row for row in by_status if row[2]])
     return render(
