@@ -165,6 +165,17 @@ class InvoiceDetailSerializer(InvoiceSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
+def _mandat_part(part: str, help_text: str) -> serializers.CharField:
+    """One number of the mandat reference, checked against its PES format (a pattern in the schema)."""
+    return serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        validators=[number_validator(part)],
+        help_text=help_text,
+    )
+
+
 class StatusChangeSerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=InvoiceStatus.choices)
     reason = serializers.ChoiceField(
@@ -187,27 +198,9 @@ class StatusChangeSerializer(StrictSerializer):
         help_text="La référence du mandat (exercice, bordereau, numéro ; ligne facultative) est obligatoire "
         "avec mandatee et refusée avec un autre statut (422), comme un exercice pas encore ouvert.",
     )
-    mandat_bordereau = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=20,
-        validators=[number_validator("bordereau")],
-        help_text="IdBord du PES dépense : 1 à 7 chiffres.",
-    )
-    mandat_numero = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=20,
-        validators=[number_validator("numero")],
-        help_text="IdPce du PES dépense : 1 à 8 chiffres.",
-    )
-    mandat_ligne = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=20,
-        validators=[number_validator("ligne")],
-        help_text="IdLigne du PES dépense : 1 à 6 chiffres.",
-    )
+    mandat_bordereau = _mandat_part("bordereau", "IdBord du PES dépense : 1 à 7 chiffres.")
+    mandat_numero = _mandat_part("numero", "IdPce du PES dépense : 1 à 8 chiffres.")
+    mandat_ligne = _mandat_part("ligne", "IdLigne du PES dépense : 1 à 6 chiffres.")
     service_done_on = serializers.DateField(
         required=False,
         allow_null=True,
