@@ -27,6 +27,7 @@ from invoices.deposit.report import build_report, document_row
 from invoices.deposit.routing import (
     Routing,
     RoutingContext,
+    check_company_duplicate,
     check_duplicate,
     company_duplicate_finding,
     duplicate_finding,
@@ -174,17 +175,20 @@ def deposit_files(
                 document.findings.append(deposit_finding("CHORALE-ATTACHMENTS-ONE-INVOICE", "attachments"))
     _mark_duplicates_within(invoices)
     for document in invoices:
-        # An invoice about to be inserted meets the number's unique constraint; the others are told now.
+        # An invoice about to be inserted is checked under the number's lock (`_create_invoice`), where the
+        # unique constraint also decides; the others are told now.
         if document.routing is not None and not document.acceptable:
             check_duplicate(document.result, document.routing)
+            check_company_duplicate(document.result, document.routing)
     known = _known_files(documents + extras)
     _mark_already_deposited(user, documents, known)
 
-    quota.charge_deposit(user, supplier, documents + extras)  # QuotaExceeded: nothing kept, nothing recorded
     # A refused deposit whose files name no supplier still belongs to the depositor's structure when there is
     # only one: the list then says whose deposit it was instead of a dash.
     owner = supplier or (context.depositable[0] if len(context.depositable) == 1 else None)
-    deposit = _record(user, key, channel, owner, documents, extras, deposit_findings, limits, known)
+    deposit = _record(
+        user, key, channel, owner, documents, extras, deposit_findings, limits, known, chosen=supplier
+    )
     log.info(
         "deposit %s by user %s: %s (%d invoice file(s), %d integrated)",
         deposit.uuid,
@@ -378,8 +382,15 @@ def _mark_already_deposited(user, documents: list[Document], known: dict) -> Non
         )
 
 
-def _record(user, key, channel, supplier, documents, extras, deposit_findings, limits, known) -> Deposit:
+def _record(
+    user, key, channel, supplier, documents, extras, deposit_findings, limits, known, *, chosen
+) -> Deposit:
     """Write the originals, the accepted invoices and the deposit (one transaction, files removed on failure).
+
+    The daily quota is charged first, in the same transaction (QuotaExceeded: nothing kept, nothing recorded),
+    as `flows.deposit_flow` does: its counter row stays locked until the commit, so two deposits of one
+    structure record one after the other (they already meet on the structure's invoice counters), and a
+    deposit that fails or is answered by an earlier one with its idempotency key is not charged.
 
     The deposit row comes last, complete: a concurrent retry with the same idempotency key fails on its
     unique constraint there, rolls everything back (its invoices, if any, were refused as duplicates of
@@ -389,6 +400,7 @@ def _record(user, key, channel, supplier, documents, extras, deposit_findings, l
     routed = next((d.routing.supplier for d in invoices if d.routing and d.routing.supplier), None)
     try:
         with files_removed_on_failure(), transaction.atomic():
+            quota.charge_deposit(user, chosen, documents + extras)
             for document in documents + extras:
                 if document.data is not None:
                     document.stored = store_file(
@@ -438,8 +450,9 @@ def _create_invoice(document: Document, user) -> None:
                 supplier, number, extracted.issue_date.year, locations_for(result)["number"]
             )
             if taken is not None:
-                # Another establishment of the company took the number since the check (a concurrent deposit).
-                document.findings.append(taken)
+                # Another establishment of the company has the number (deposited earlier, or concurrently: the
+                # lock makes this check see it); routing's findings, where the rule's other findings go.
+                routing.findings.append(taken)
                 return
             invoice = Invoice(
                 number=number,

@@ -1,10 +1,11 @@
 """The daily byte quota of deposits (`CHORALE_DEPOSIT_DAILY_BYTES`, 0 for none), per supplier structure.
 
 Every byte a deposit would keep counts, refused files included (they are kept too, and fill the same disk).
-The deposit is charged after validation, before any file is written (`deposit_files` calls `charge_deposit`
-right before `_record`); past the quota, nothing is kept or recorded and `QuotaExceeded` says when the next
-day starts. The counter is one row per structure and day, raised by a conditional UPDATE, so concurrent
-deposits cannot together go past the quota. A deposit that fails after being charged stays charged.
+The deposit is charged after validation, before any file is written, as the first statement of the
+transaction that records it (`operations._record`, `flows.deposit_flow`); past the quota, nothing is kept or
+recorded and `QuotaExceeded` says when the next day starts. The counter is one row per structure and day,
+raised by a conditional UPDATE, so concurrent deposits cannot together go past the quota: the row stays
+locked until the deposit commits, and one that fails to record rolls its charge back with everything else.
 """
 
 from datetime import datetime, timedelta

@@ -305,8 +305,9 @@ def check_routing(result: ValidationResult, user, *, supplier: Structure | None 
 def route(result: ValidationResult, context: RoutingContext, *, duplicates: bool = True) -> Routing:
     """Apply every routing rule to the extracted invoice; report all problems, not only the first.
 
-    With `duplicates=False` the number's uniqueness is left to the caller: the deposit lets the database
-    constraint decide for an invoice it is about to insert, and asks `check_duplicate` for the others.
+    With `duplicates=False` the number's uniqueness, per supplier and per company, is left to the caller: the
+    deposit checks it for an invoice it is about to insert under the number's lock (the database constraint
+    deciding per supplier), and asks `check_duplicate` and `check_company_duplicate` for the others.
     """
     invoice = result.invoice or ExtractedInvoice()
     where = locations_for(result)
@@ -321,7 +322,7 @@ def route(result: ValidationResult, context: RoutingContext, *, duplicates: bool
     _check_number(invoice, where, routing)
     if duplicates:
         check_duplicate(result, routing)
-    check_company_duplicate(result, routing)
+        check_company_duplicate(result, routing)
     _check_correction(invoice, result.profile, where["preceding_invoice"], routing)
     return routing
 

@@ -6,7 +6,15 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 
-from invoices.models import Deposit, DepositDocument, Invoice, InvoiceEvent, InvoiceStatus, StoredFile
+from invoices.models import (
+    Deposit,
+    DepositDailyUsage,
+    DepositDocument,
+    Invoice,
+    InvoiceEvent,
+    InvoiceStatus,
+    StoredFile,
+)
 from tests.factories_deposit import invoice_bytes, make_world, token_headers, upload
 
 URL = "/api/v1/invoices/"
@@ -114,9 +122,10 @@ def test_without_a_key_a_second_upload_is_a_second_deposit_refused_as_a_duplicat
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_simultaneous_uploads_with_one_key_make_one_invoice():
+def test_two_simultaneous_uploads_with_one_key_make_one_invoice(settings):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent transactions need PostgreSQL (SQLite serialises writers); CI runs this there")
+    settings.CHORALE_DEPOSIT_DAILY_BYTES = 10_000_000
     world = make_world()
     headers = token_headers(world.supplier)
     data = invoice_bytes(world, "cii")
@@ -147,3 +156,5 @@ def test_two_simultaneous_uploads_with_one_key_make_one_invoice():
             assert answers[0].json()["deposit"] == answers[1].json()["deposit"]
         assert Invoice.objects.count() == 1
         assert Deposit.objects.filter(idempotency_key=f"race-{attempt}").count() == 1
+        # The quota is charged in the deposit's transaction: a request answered by the first is not charged.
+        assert DepositDailyUsage.objects.get().bytes == len(data) * (attempt + 1)
