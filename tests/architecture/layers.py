@@ -79,8 +79,7 @@ def _is_adapter(module: str) -> bool:
     parts = module.split(".")
     last = parts[-1]
     named = any(
-        last == name or last.startswith(f"{name}_") or last.endswith(f"_{name}")
-        for name in ADAPTER_NAMES
+        last == name or last.startswith(f"{name}_") or last.endswith(f"_{name}") for name in ADAPTER_NAMES
     )
     return named or "api" in parts[:-1] or "management" in parts
 
