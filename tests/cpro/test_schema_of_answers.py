@@ -57,3 +57,38 @@ def test_every_operation_says_how_it_reads_a_body_outside_its_schema():
     for route, operation, _components in _operations():
         if "requestBody" in operation:
             assert "codeRetour 20003" in operation["description"], route
+
+
+@pytest.mark.parametrize(
+    ("route", "fields"),
+    [
+        ("factures/v1/deposer/flux", {"fichierFlux", "nomFichier", "syntaxeFlux"}),
+        ("transverses/v1/consulterCRDetaille", {"numeroFluxDepot"}),
+        ("transverses/v1/consulterCR", {"numeroFluxDepot"}),
+        ("factures/v1/consulter/historique", {"idFacture"}),
+        ("factures/v1/telecharger/groupe", {"listeFacture"}),
+        ("factures/v1/traiter/recue", {"idFacture", "nouveauStatut"}),
+        ("structures/v1/consulter/service", {"idService"}),
+        ("transverses/v1/consulter/information/siret", {"siretStructure"}),
+    ],
+)
+def test_the_fields_an_operation_refuses_without_are_required(client, route, fields):
+    """As SPEC marks them; without one, the answer is codeRetour 20003."""
+    cpro = CproCaller(client, make_cpro_world().recipient_credentials)
+    operation = api_schema()["paths"][f"/cpro/{route}"]["post"]
+    body = _body(
+        operation["requestBody"]["content"]["application/json"]["schema"],
+        api_schema()["components"]["schemas"],
+    )
+
+    assert set(body["required"]) == fields
+    assert cpro.call(route, {})["codeRetour"] == 20003
+
+
+def test_a_download_names_its_invoices_by_id_facture():
+    schemas = api_schema()["components"]["schemas"]
+    operation = api_schema()["paths"]["/cpro/factures/v1/telecharger/groupe"]["post"]
+    body = _body(operation["requestBody"]["content"]["application/json"]["schema"], schemas)
+
+    item = _body(body["properties"]["listeFacture"]["items"], schemas)
+    assert item["properties"]["idFacture"]["type"] == "integer"

@@ -235,13 +235,14 @@ def cpro_schema(name: str, summary: str, *, request: dict, response: dict, descr
     )
 
 
-# Field factories shared by the operations' schemas.
-def text(help_text: str = ""):
-    return lambda: serializers.CharField(required=False, allow_blank=True, help_text=help_text)
+# Field factories shared by the operations' schemas; `needed`: the operation refuses its request without it
+# (codeRetour 20003), as SPEC marks it required.
+def text(help_text: str = "", *, needed: bool = False):
+    return lambda: serializers.CharField(required=needed, allow_blank=True, help_text=help_text)
 
 
-def number(help_text: str = ""):
-    return lambda: serializers.IntegerField(required=False, help_text=help_text)
+def number(help_text: str = "", *, needed: bool = False):
+    return lambda: serializers.IntegerField(required=needed, help_text=help_text)
 
 
 def flag(help_text: str = ""):
@@ -254,3 +255,11 @@ def objects(help_text: str = ""):
 
 def obj(help_text: str = ""):
     return lambda: serializers.DictField(required=False, help_text=help_text)
+
+
+def invoice_ids(help_text: str = ""):
+    """`listeFacture`: `[{"idFacture": …}]`."""
+    return lambda: serializers.ListField(
+        child=inline_serializer("CproIdFacture", {"idFacture": serializers.IntegerField()}),
+        help_text=help_text,
+    )

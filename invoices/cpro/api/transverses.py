@@ -64,7 +64,7 @@ class ConsulterInformationSiret(CproView):
     @cpro_schema(
         "transverses/consulter/information/siret",
         "What Chorale's directory knows of a SIRET",
-        request={"siretStructure": text()},
+        request={"siretStructure": text(needed=True)},
         response={
             "raisonSociale": text(),
             "siren": text(),
