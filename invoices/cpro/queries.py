@@ -108,8 +108,8 @@ def search_sent(user, body: dict) -> QuerySet[Invoice]:
         invoices = invoices.filter(supplier_id=values.read_int(body["idFournisseur"]))
     recipients = [
         values.read_int(d.get("idDestinataire"))
-        for d in body.get("listeDestinataire") or []
-        if isinstance(d, dict) and d.get("idDestinataire") not in (None, "")
+        for d in values.entries(body.get("listeDestinataire"))
+        if d.get("idDestinataire") not in (None, "")
     ]
     if recipients:
         invoices = invoices.filter(recipient_id__in=recipients)
@@ -133,8 +133,8 @@ def search_received(user, body: dict) -> QuerySet[Invoice]:
         invoices = invoices.filter(service_id=values.read_int(body["idServiceExecutant"]))
     suppliers = [
         values.read_int(f.get("idFournisseur"))
-        for f in body.get("listeFournisseurs") or []
-        if isinstance(f, dict) and f.get("idFournisseur") not in (None, "")
+        for f in values.entries(body.get("listeFournisseurs"))
+        if f.get("idFournisseur") not in (None, "")
     ]
     if suppliers:
         invoices = invoices.filter(supplier_id__in=suppliers)
@@ -195,6 +195,6 @@ def services_of(structure: Structure, params: dict | None) -> QuerySet[Service]:
         "codeservice": "code",
         "libelleservice": "name",
         "estactif": "is_active",
-    }.get(str((params or {}).get("triColonne") or "").lower(), "code")
+    }.get(str(values.options(params).get("triColonne") or "").lower(), "code")
     descending = values.descending(params) is True
     return structure.services.order_by(f"-{column}" if descending else column, "pk")

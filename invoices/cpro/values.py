@@ -101,12 +101,22 @@ class Page:
         }
 
 
+def options(value) -> dict:
+    """A request's wrapper object (pagination, sorting, criteria); anything else reads as none given."""
+    return value if isinstance(value, dict) else {}
+
+
+def entries(value) -> list[dict]:
+    """The objects of a request's list (`listeFournisseurs`…); anything else reads as an empty list."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
 def paginate(rows, params: dict | None, *, default_size: int = DEFAULT_PAGE_SIZE) -> Page:
     """One page of `rows` (a queryset or a list) as asked by Chorus Pro's pagination object.
 
     `pageResultatDemandee` is 1-based; `nbResultatsMaximum` caps the whole result.
     """
-    params = params if isinstance(params, dict) else {}
+    params = options(params)
     per_page = read_int(params.get("nbResultatsParPage")) or default_size
     per_page = max(1, min(per_page, MAX_PAGE_SIZE))
     page = max(1, read_int(params.get("pageResultatDemandee")) or 1)
@@ -123,7 +133,7 @@ def paginate(rows, params: dict | None, *, default_size: int = DEFAULT_PAGE_SIZE
 
 def descending(params: dict | None) -> bool | None:
     """`triSens`: Ascendant / Descendant (None when not given)."""
-    sens = str((params or {}).get("triSens") or "").strip().lower()
+    sens = str(options(params).get("triSens") or "").strip().lower()
     if sens.startswith("asc"):
         return False
     if sens.startswith("desc"):

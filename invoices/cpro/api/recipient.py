@@ -16,6 +16,7 @@ from invoices.cpro.api.envelope import (
     cpro_schema,
     envelope,
     invalid,
+    invoice_ids,
     not_found,
     number,
     obj,
@@ -69,7 +70,7 @@ class TelechargerGroupe(CproView):
         description="One invoice alone: its original file; several, or with their attachments: a ZIP with a "
         "folder per invoice, whatever the format asked. The invoices are then marked downloaded.",
         request={
-            "listeFacture": objects("{idFacture}"),
+            "listeFacture": invoice_ids(),
             "format": text("PDF, PIVOT, XML or ZIP: the originals in every case."),
             "avecPiecesJointesComplementaires": text("OUI / NON"),
         },
@@ -112,8 +113,8 @@ class TraiterRecue(CproView):
         "(« JUSTIF_ABS : … ») chooses it. MANDATEE takes numeroDPMandat as "
         "exercice/bordereau/numéro[/ligne].",
         request={
-            "idFacture": number(),
-            "nouveauStatut": text(", ".join(sorted(TRAITER_RECUE_TARGETS))),
+            "idFacture": number(needed=True),
+            "nouveauStatut": text(", ".join(sorted(TRAITER_RECUE_TARGETS)), needed=True),
             "motif": text(),
             "numeroDPMandat": text(),
         },

@@ -163,7 +163,7 @@ class ConsulterService(CproView):
     @cpro_schema(
         "structures/consulter/service",
         "One service: is an engagement number required",
-        request={"idStructure": number(), "idService": number(), "codeLangue": text()},
+        request={"idStructure": number(), "idService": number(needed=True), "codeLangue": text()},
         response={
             "informationsGenerales": obj("codeService, nomService, descriptionService"),
             "adressePostale": obj(),

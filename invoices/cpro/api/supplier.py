@@ -32,7 +32,7 @@ from invoices.deposit.validation import Limits, is_zip
 from invoices.formats.sniff import sniff
 
 FLUX_FIELDS = {
-    "numeroFluxDepot": text("CPP followed by 22 digits."),
+    "numeroFluxDepot": text("CPP followed by 22 digits.", needed=True),
     "syntaxeFlux": text(),
 }
 
@@ -49,9 +49,9 @@ class DeposerFlux(CproView):
         description="The same deposit as the portal's and POST /api/v1/invoices/; the report follows on "
         "transverses/v1/consulterCRDetaille.",
         request={
-            "fichierFlux": text("The file, base64."),
-            "nomFichier": text("Its name, with its extension."),
-            "syntaxeFlux": text(", ".join(mapping.SYNTAXES)),
+            "fichierFlux": text("The file, base64.", needed=True),
+            "nomFichier": text("Its name, with its extension.", needed=True),
+            "syntaxeFlux": text(", ".join(mapping.SYNTAXES), needed=True),
             "avecSignature": flag("Accepted and ignored."),
             "idUtilisateurCourant": number("Ignored: the technical account is cpro-account's."),
         },
@@ -185,7 +185,7 @@ class ConsulterHistorique(CproView):
         "factures/consulter/historique",
         "An invoice's current status and history",
         request={
-            "idFacture": number("identifiantFactureCPP"),
+            "idFacture": number("identifiantFactureCPP", needed=True),
             "nbResultatsMaximum": number(),
             "pageResultatDemandeeListeHistoStatut": number(),
             "nbResultatsParPageListeHistoStatut": number(),

@@ -17,7 +17,7 @@ from accounts import access, public_directory
 from accounts.api.errors import ErrorSerializer
 from accounts.models import Structure
 from invoices.cpro import queries
-from invoices.cpro.api.envelope import TAG, CproView, cpro_schema, not_found, objects, required, text
+from invoices.cpro.api.envelope import TAG, CproView, cpro_schema, flag, not_found, objects, required, text
 
 log = logging.getLogger(__name__)
 
@@ -64,12 +64,12 @@ class ConsulterInformationSiret(CproView):
     @cpro_schema(
         "transverses/consulter/information/siret",
         "What Chorale's directory knows of a SIRET",
-        request={"siretStructure": text()},
+        request={"siretStructure": text(needed=True)},
         response={
             "raisonSociale": text(),
             "siren": text(),
             "siret": text(),
-            "estActif": serializers.BooleanField,
+            "estActif": flag(),
             "adresse": text(),
             "codePostal": text(),
             "ville": text(),
