@@ -377,6 +377,10 @@ def main(argv=None) -> int:
                 f"{size:,} invoices ({visible_count():,} seen by the accountant)"
                 + (f", generated in {generated:.0f} s" if generated else "")
             )
+        # As a server process does once it has loaded the portal (portal/wsgi.py).
+        from portal.startup import freeze_loaded_objects
+
+        freeze_loaded_objects()
         names = list(worlds[sizes[0]]["pages"])
         results: dict[str, dict[int, dict]] = {}
         for name in names:
