@@ -1,13 +1,13 @@
 """An invoice number is unique per supplier and year: a duplicate is refused, with a clear report."""
 
-import threading
 from datetime import date
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from invoices.deposit.operations import deposit_files
 from invoices.models import Deposit, DepositStatus, Invoice
+from tests.concurrently import at_once
 from tests.factories import StructureFactory
 from tests.factories_deposit import error_rules_of, invoice_bytes, invoice_upload, make_world, upload
 
@@ -77,28 +77,16 @@ def test_two_simultaneous_deposits_of_one_number_make_one_invoice():
     world = make_world()
     for attempt in range(3):
         data = invoice_bytes(world, "cii", number=f"RACE-{attempt}")
-        start = threading.Barrier(2)
-        results = [None, None]
-
-        def run(index, data=data, start=start, results=results):
-            try:
-                start.wait()
-                results[index] = deposit_files(
-                    world.supplier, [upload("f.xml", data)], channel=Deposit.Channel.API
-                )
-            finally:
-                connections.close_all()
-
-        threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
+        results = at_once(*[lambda data=data: _deposit(world.supplier, data)] * 2)
 
         assert sorted(r.status for r in results) == [DepositStatus.INTEGRE, DepositStatus.REJETE]
         refused = next(r for r in results if r.status == DepositStatus.REJETE)
         assert error_rules_of(refused) == {"CHORALE-DUPLICATE-NUMBER"}
         assert Invoice.objects.filter(number=f"RACE-{attempt}").count() == 1
+
+
+def _deposit(user, data):
+    return deposit_files(user, [upload("f.xml", data)], channel=Deposit.Channel.API)
 
 
 def _sibling_establishment(structure):
@@ -143,22 +131,7 @@ def test_two_establishments_depositing_one_number_at_once_make_one_invoice():
                 invoice_bytes(world, "cii", number=number, seller_siret=sibling.identifier),
             ),
         ]
-        start = threading.Barrier(2)
-        results = [None, None]
-
-        def run(index, deposits=deposits, start=start, results=results):
-            user, data = deposits[index]
-            try:
-                start.wait()
-                results[index] = deposit_files(user, [upload("f.xml", data)], channel=Deposit.Channel.API)
-            finally:
-                connections.close_all()
-
-        threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
+        results = at_once(*[lambda user=user, data=data: _deposit(user, data) for user, data in deposits])
 
         assert sorted(r.status for r in results) == [DepositStatus.INTEGRE, DepositStatus.REJETE]
         refused = next(r for r in results if r.status == DepositStatus.REJETE)

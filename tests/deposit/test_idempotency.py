@@ -1,9 +1,7 @@
 """A retried API upload with the same Idempotency-Key gets the first answer and creates nothing new."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 
 from invoices.models import (
@@ -15,6 +13,7 @@ from invoices.models import (
     InvoiceStatus,
     StoredFile,
 )
+from tests.concurrently import at_once
 from tests.factories_deposit import invoice_bytes, make_world, token_headers, upload
 
 URL = "/api/v1/invoices/"
@@ -130,21 +129,8 @@ def test_two_simultaneous_uploads_with_one_key_make_one_invoice(settings):
     headers = token_headers(world.supplier)
     data = invoice_bytes(world, "cii")
     for attempt in range(3):
-        start = threading.Barrier(2)
-        answers = [None, None]
-
-        def send(index, key=f"race-{attempt}", start=start, answers=answers):
-            try:
-                start.wait()
-                answers[index] = post(Client(), headers, "facture.xml", data, key)
-            finally:
-                connections.close_all()
-
-        threads = [threading.Thread(target=send, args=(i,)) for i in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
+        key = f"race-{attempt}"
+        answers = at_once(*[lambda key=key: post(Client(), headers, "facture.xml", data, key)] * 2)
 
         statuses = sorted(a.status_code for a in answers)
         if attempt == 0:

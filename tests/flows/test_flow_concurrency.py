@@ -1,13 +1,12 @@
 """Two workers on the same files at the same moment (a message delivered twice): each file is claimed by one,
 each invoice created once, the flow finished once. Row locks: PostgreSQL only."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from invoices.deposit import flows
 from invoices.models import Deposit, DepositDocument, DepositStatus, Invoice
+from tests.concurrently import at_once
 from tests.factories_deposit import invoice_bytes, make_world, upload, zip_of
 
 FILES = 20
@@ -22,22 +21,11 @@ def test_two_workers_on_the_same_range_record_each_file_once():
     members = {f"{i}.xml": invoice_bytes(world, "cii", number=f"RACE-{i}") for i in range(FILES)}
     deposit = flows.start_flow(world.supplier, [upload("lot.zip", zip_of(members))])
     flows.expand_flow(deposit.pk)
-    start = threading.Barrier(2)
-    runs, finished = [None, None], [None, None]
 
-    def work(index):
-        try:
-            start.wait()
-            runs[index] = flows.run_flow_items(deposit.pk, 0, FILES)
-            finished[index] = flows.finish_flow(deposit.pk)
-        finally:
-            connections.close_all()
+    def work():
+        return flows.run_flow_items(deposit.pk, 0, FILES), flows.finish_flow(deposit.pk)
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    runs, finished = zip(*at_once(work, work), strict=True)
 
     assert sum(run.processed for run in runs) == FILES
     assert sorted(finished) == [False, True] or any(run.wait for run in runs)
