@@ -28,9 +28,11 @@ def test_support_resets_a_lost_second_factor_journaled_and_the_person_told(
     token, _secret = create_api_token(person, name="Logiciel de facturation")
 
     with django_capture_on_commit_callbacks(execute=True):
-        verified_client(client, support).post(
-            USERS_URL, {"action": "reset_second_factor", "_selected_action": [person.pk]}
+        done = verified_client(client, support).post(
+            USERS_URL, {"action": "reset_second_factor", "_selected_action": [person.pk]}, follow=True
         )
+
+    assert "Second facteur réinitialisé pour 1 compte (inscrit au journal)." in done.content.decode()
 
     assert not TOTPDevice.objects.filter(user=person).exists()
     removed = SecurityEvent.objects.get(user=person, kind=SecurityEvent.Kind.FACTOR_REMOVED)
