@@ -103,10 +103,8 @@ def _batch_message(user: User, rows: list[tuple[Invoice, Moved]], site: str) -> 
     return EmailMessage(subject, body, None, [user.email], headers={"Content-Language": language})
 
 
-def statuses_changed(changes: list[Moved], site: str = "") -> int:
-    """One message to each supplier user listing their invoices a batch moved; returns how many were sent.
-
-    `site` is the portal's address as the request that made the changes saw it (a worker serves none)."""
+def statuses_changed(changes: list[Moved]) -> int:
+    """One message to each supplier user listing their invoices a batch moved; returns how many were sent."""
     if not changes:
         return 0
     invoices = (
@@ -122,7 +120,7 @@ def statuses_changed(changes: list[Moved], site: str = "") -> int:
     memberships = Membership.objects.filter(
         structure_id__in=list(per_supplier), is_active=True, user__is_active=True
     ).select_related("user")
-    site = site or site_url()
+    site = site_url()
     messages = [
         _batch_message(m.user, per_supplier[m.structure_id], site)
         for m in memberships
@@ -162,19 +160,17 @@ def send_status_emails(invoice_id: int, event_id: int, kind: str = "status") -> 
 
 
 @shared_task
-def send_batch_status_emails(batch_id: str, changes: list[dict], site: str = "") -> int:
+def send_batch_status_emails(batch_id: str, changes: list[dict]) -> int:
     """`statuses_changed` in a worker, at most once per batch: a bulk change of a thousand invoices writes
-    dozens of messages, which the request that made it must not wait for."""
+    dozens of messages, which the request that made it must not wait for. Their links follow the request
+    that queued the task (`portal/celery.py` carries its address)."""
     moved = [Moved(**change) for change in changes]
-    return _once(f"chorale:batch-emails:{batch_id}", lambda: statuses_changed(moved, site))
+    return _once(f"chorale:batch-emails:{batch_id}", lambda: statuses_changed(moved))
 
 
 def queue_batch_emails_on_commit(changes: list[Moved]) -> None:
-    """Once committed, queue the messages of a batch (nothing when it moved nothing). `changes` fills as the
-    batch's chunks commit; the portal's address is read now, while the request that made them is served."""
-    site = site_url()
+    """Once committed, queue the messages of a batch (nothing when it moved nothing); `changes` fills as the
+    batch's chunks commit."""
     transaction.on_commit(
-        lambda: (
-            changes and send_batch_status_emails.delay(uuid.uuid4().hex, [asdict(c) for c in changes], site)
-        )
+        lambda: changes and send_batch_status_emails.delay(uuid.uuid4().hex, [asdict(c) for c in changes])
     )
