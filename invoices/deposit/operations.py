@@ -10,6 +10,7 @@ all, and one failing invoice does not take the others down), then the deposit wi
 """
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -29,7 +30,7 @@ from invoices.deposit.routing import (
     RoutingContext,
     check_company_duplicate,
     check_duplicate,
-    company_duplicate_finding,
+    company_duplicate_findings,
     duplicate_finding,
     locations_for,
     route,
@@ -46,13 +47,13 @@ from invoices.deposit.validation import (
     read_bounded,
     validation_config,
 )
-from invoices.deposit.validation_pool import validate_bounded
+from invoices.deposit.validation_pool import get_pool, validate_bounded
 from invoices.formats.extract import single_line
 from invoices.formats.findings import Finding
 from invoices.formats.model import ExtractedInvoice, ValidationResult
-from invoices.lifecycle.operations import create_delivered
+from invoices.lifecycle.operations import create_delivered, create_delivered_many
 from invoices.models import Deposit, DepositDocument, DepositStatus, Invoice, InvoiceAttachment, StoredFile
-from invoices.storage import files_removed_on_failure, sha256_of, store_file
+from invoices.storage import files_removed_on_failure, sha256_of, store_files
 
 log = logging.getLogger(__name__)
 
@@ -160,11 +161,8 @@ def deposit_files(
     if not documents:
         deposit_findings.append(deposit_finding("CHORALE-DEPOSIT-EMPTY", "files"))
 
-    config = validation_config()
     form = routing_form if routing_form and len(invoices) == 1 else None
-    for document in invoices:
-        if document.data is not None and not any(f.is_error for f in document.findings):
-            _validate(document, config, form, context)
+    _validate_all(invoices, validation_config(), form, context)
 
     if extras:
         if len(invoices) == 1:
@@ -260,15 +258,48 @@ def _basename(name: str) -> str:
     return name.replace("\\", "/").rsplit("/", 1)[-1].strip() or "fichier"
 
 
+def _validate_all(invoices: list[Document], config, form: dict | None, context: RoutingContext) -> None:
+    """`_validate` on every readable invoice file, their validations spread over the pool's workers.
+
+    Threads only wait for the workers (the validation runs in their processes); the routing, which reads the
+    database, stays in this thread, file after file as their results come in: a deposit of many invoices
+    keeps every worker busy while this process routes those already validated.
+    """
+    todo = [d for d in invoices if d.data is not None and not any(f.is_error for f in d.findings)]
+    if len(todo) < 2:
+        for document in todo:
+            _validate(document, config, form, context)
+        return
+    executor = ThreadPoolExecutor(min(len(todo), get_pool().size), thread_name_prefix="deposit-validation")
+    try:
+        checks = [executor.submit(_check, document, config) for document in todo]
+        for document, check in zip(todo, checks, strict=True):
+            result = check.result()
+            if result is not None:
+                _route(document, result, form, context)
+    finally:
+        executor.shutdown(cancel_futures=True)
+
+
 def _validate(document: Document, config, form: dict | None, context: RoutingContext) -> None:
     """Every validation layer on one invoice file, then the routing rules on what it says."""
+    result = _check(document, config)
+    if result is not None:
+        _route(document, result, form, context)
+
+
+def _check(document: Document, config) -> ValidationResult | None:
+    """The file's validation in a pool worker; None (and the file refused) when it crashed there."""
     try:
-        result = validate_bounded(document.data, filename=document.name, config=config, allow_plain_pdf=True)
+        return validate_bounded(document.data, filename=document.name, config=config, allow_plain_pdf=True)
     except Exception:  # a reader bug must refuse one file with a message, never fail the whole deposit
         log.exception("validation crashed on deposit file %s", document.name)
         failed = deposit_finding("CHORALE-VALIDATION-FAILED", document.name, name=document.name)
         document.findings.append(failed)
-        return
+        return None
+
+
+def _route(document: Document, result: ValidationResult, form: dict | None, context: RoutingContext) -> None:
     document.result = result
     plain = result.format == "pdf" and result.has_text is not None
     if plain:
@@ -401,14 +432,11 @@ def _record(
     try:
         with files_removed_on_failure(), transaction.atomic():
             quota.charge_deposit(user, chosen, documents + extras)
-            for document in documents + extras:
-                if document.data is not None:
-                    document.stored = store_file(
-                        document.data, name=document.name, user=user, sha256=document.sha256, known=known
-                    )
-            for document in invoices:
-                if document.acceptable:
-                    _create_invoice(document, user)
+            kept = [d for d in documents + extras if d.data is not None]
+            originals = store_files([(d.data, d.name, d.sha256) for d in kept], user=user, known=known)
+            for document, original in zip(kept, originals, strict=True):
+                document.stored = original
+            _create_invoices([d for d in invoices if d.acceptable], user)
             integrated = sum(1 for d in invoices if d.invoice is not None)
             deposit = Deposit(
                 created_by=user,
@@ -437,63 +465,52 @@ def _record(
     return deposit
 
 
-def _create_invoice(document: Document, user) -> None:
-    """The invoice, its attachments and its first history rows, in a savepoint: all of them or none."""
-
-    extracted, routing, result = document.result.invoice, document.routing, document.result
-    supplier, recipient = routing.supplier, routing.recipient
-    number = extracted.number.strip()
+def _create_invoices(documents: list[Document], user) -> None:
+    """The accepted invoices of a deposit with their attachments and history rows, together in one savepoint
+    and a few statements whatever their number. Should that fail (a number taken by a concurrent deposit,
+    which the table's constraint catches), each is tried again on its own (`_create_invoice`), so that one
+    invoice does not take the others down."""
+    if len(documents) < 2:
+        for document in documents:
+            _create_invoice(document, user)
+        return
     try:
         with transaction.atomic():
-            _lock_company_number(supplier, number, extracted.issue_date.year)
-            taken = company_duplicate_finding(
-                supplier, number, extracted.issue_date.year, locations_for(result)["number"]
-            )
+            taken = _take_numbers(documents)
+            pairs = zip(documents, taken, strict=True)
+            fresh = [(document, _new_invoice(document, user)) for document, finding in pairs if not finding]
+            create_delivered_many([invoice for _, invoice in fresh], actor=user)
+            _attach_all(fresh, user)
+    except DatabaseError:
+        log.info("a deposit's %d invoices are recorded one by one after a database error", len(documents))
+        for document in documents:
+            _create_invoice(document, user)
+        return
+    for document, finding in zip(documents, taken, strict=True):
+        if finding is not None:
+            document.routing.findings.append(finding)
+    for document, invoice in fresh:
+        document.invoice = invoice
+
+
+def _create_invoice(document: Document, user) -> None:
+    """One invoice, its attachments and its first history rows, in a savepoint: all of them or none."""
+    number, year = _number_of(document)
+    try:
+        with transaction.atomic():
+            taken = _take_numbers([document])[0]
             if taken is not None:
                 # Another establishment of the company has the number (deposited earlier, or concurrently: the
                 # lock makes this check see it); routing's findings, where the rule's other findings go.
-                routing.findings.append(taken)
+                document.routing.findings.append(taken)
                 return
-            invoice = Invoice(
-                number=number,
-                year=extracted.issue_date.year,
-                type_code=(extracted.type_code or "380").strip()[:3],
-                format=result.format,
-                profile=(result.profile or "")[:32],
-                supplier=supplier,
-                recipient=recipient,
-                service=routing.service,
-                code_service=(extracted.service_code or "").strip(),
-                engagement=(extracted.engagement or "").strip(),
-                issue_date=extracted.issue_date,
-                due_date=extracted.due_date if isinstance(extracted.due_date, date) else None,
-                currency=(extracted.currency or "EUR").strip()[:3],
-                seller_name=_cut(extracted.seller_name, 200) or supplier.name[:200],
-                seller_siret=_cut(extracted.seller_siret, 14) or (supplier.siren and supplier.identifier),
-                seller_vat=_cut(extracted.seller_vat, 20) or supplier.vat_number[:20],
-                buyer_name=_cut(extracted.buyer_name, 200) or recipient.name[:200],
-                buyer_identifier=recipient.identifier[:40],
-                total_without_vat=_amount(extracted.total_without_vat),
-                total_vat=_amount(extracted.total_vat),
-                total_with_vat=_amount(extracted.total_with_vat),
-                amount_due=_amount(extracted.amount_due),
-                data=extracted.to_dict(),
-                original=document.stored,
-                deposited_by=user,
-            )
-            invoice = create_delivered(invoice, actor=user)
-            InvoiceAttachment.objects.bulk_create(
-                [
-                    InvoiceAttachment(invoice=invoice, stored_file=extra.stored, added_by=user)
-                    for extra in document.attachments
-                ]
-            )
+            invoice = create_delivered(_new_invoice(document, user), actor=user)
+            _attach_all([(document, invoice)], user)
     except IntegrityError:
-        if Invoice.objects.filter(supplier=supplier, number=number, year=extracted.issue_date.year).exists():
+        if Invoice.objects.filter(supplier=document.routing.supplier, number=number, year=year).exists():
             # A concurrent deposit took the number between our check and our insert (the constraint decides).
-            document.findings.append(
-                duplicate_finding(number, extracted.issue_date.year, locations_for(result)["number"])
-            )
+            location = locations_for(document.result)["number"]
+            document.findings.append(duplicate_finding(number, year, location))
             return
         log.exception("invoice %s of deposit file %s could not be recorded", number, document.name)
         document.findings.append(deposit_finding("CHORALE-RECORD-FAILED", document.name))
@@ -505,17 +522,82 @@ def _create_invoice(document: Document, user) -> None:
     document.invoice = invoice
 
 
-def _lock_company_number(supplier: Structure, number: str, year: int) -> None:
-    """Hold, until the transaction ends, the company's right to this number this year: two establishments
-    of one SIREN depositing it at the same moment are served one after the other, so the second sees the
-    first's invoice (no table constraint spans establishments). SQLite serialises writers by itself."""
-    if connection.vendor != "postgresql" or supplier.id_type != SIRET:
+def _number_of(document: Document) -> tuple[str, int]:
+    extracted = document.result.invoice
+    return extracted.number.strip(), extracted.issue_date.year
+
+
+def _take_numbers(documents: list[Document]) -> list[Finding | None]:
+    """Lock the invoices' numbers for their companies, then tell, under the lock, which another establishment
+    of the company already used (`company_duplicate_findings`; None for the others)."""
+    wanted = [(d.routing.supplier, *_number_of(d), locations_for(d.result)["number"]) for d in documents]
+    _lock_company_numbers([(supplier, number, year) for supplier, number, year, _ in wanted])
+    return company_duplicate_findings(wanted)
+
+
+def _new_invoice(document: Document, user) -> Invoice:
+    """The invoice row of an accepted file, from what was extracted and where routing sent it (unsaved)."""
+    extracted, routing, result = document.result.invoice, document.routing, document.result
+    supplier, recipient = routing.supplier, routing.recipient
+    number, year = _number_of(document)
+    return Invoice(
+        number=number,
+        year=year,
+        type_code=(extracted.type_code or "380").strip()[:3],
+        format=result.format,
+        profile=(result.profile or "")[:32],
+        supplier=supplier,
+        recipient=recipient,
+        service=routing.service,
+        code_service=(extracted.service_code or "").strip(),
+        engagement=(extracted.engagement or "").strip(),
+        issue_date=extracted.issue_date,
+        due_date=extracted.due_date if isinstance(extracted.due_date, date) else None,
+        currency=(extracted.currency or "EUR").strip()[:3],
+        seller_name=_cut(extracted.seller_name, 200) or supplier.name[:200],
+        seller_siret=_cut(extracted.seller_siret, 14) or (supplier.siren and supplier.identifier),
+        seller_vat=_cut(extracted.seller_vat, 20) or supplier.vat_number[:20],
+        buyer_name=_cut(extracted.buyer_name, 200) or recipient.name[:200],
+        buyer_identifier=recipient.identifier[:40],
+        total_without_vat=_amount(extracted.total_without_vat),
+        total_vat=_amount(extracted.total_vat),
+        total_with_vat=_amount(extracted.total_with_vat),
+        amount_due=_amount(extracted.amount_due),
+        data=extracted.to_dict(),
+        original=document.stored,
+        deposited_by=user,
+    )
+
+
+def _attach_all(created: list[tuple[Document, Invoice]], user) -> None:
+    InvoiceAttachment.objects.bulk_create(
+        [
+            InvoiceAttachment(invoice=invoice, stored_file=extra.stored, added_by=user)
+            for document, invoice in created
+            for extra in document.attachments
+        ]
+    )
+
+
+def _lock_company_numbers(keys: list[tuple[Structure, str, int]]) -> None:
+    """Hold, until the transaction ends, the companies' right to these numbers this year: two establishments
+    of one SIREN depositing a number at the same moment are served one after the other, so the second sees
+    the first's invoice (no table constraint spans establishments). One statement, the locks taken in a set
+    order (no two deposits deadlock). SQLite serialises writers by itself."""
+    if connection.vendor != "postgresql":
         return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
-            [f"chorale-invoice-number:{supplier.identifier[:9]}:{year}:{number}"],
-        )
+    names = sorted(
+        {
+            f"chorale-invoice-number:{supplier.identifier[:9]}:{year}:{number}"
+            for supplier, number, year in keys
+            if supplier.id_type == SIRET
+        }
+    )
+    if names:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(%s::text[]) AS k", [names]
+            )
 
 
 def _cut(value, length: int) -> str:

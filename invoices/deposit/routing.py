@@ -526,22 +526,43 @@ def check_company_duplicate(result: ValidationResult, routing: Routing) -> None:
 
 def company_duplicate_finding(supplier: Structure, number: str, year: int, location: str) -> Finding | None:
     """The refusal when another establishment of the supplier's company used this number this year."""
-    if supplier.id_type != SIRET or len(supplier.identifier) != 14:
-        return None
-    siren = supplier.identifier[:9]
-    other = (
-        Invoice.objects.filter(
-            supplier__id_type=SIRET, supplier__identifier__startswith=siren, number=number, year=year
+    return company_duplicate_findings([(supplier, number, year, location)])[0]
+
+
+def company_duplicate_findings(wanted: list[tuple[Structure, str, int, str]]) -> list[Finding | None]:
+    """`company_duplicate_finding` for several (supplier, number, year, location) at once: one query."""
+    sirens: dict[str, set[str]] = {}
+    for supplier, number, _year, _location in wanted:
+        if siren_applies(supplier):
+            sirens.setdefault(supplier.identifier[:9], set()).add(number)
+    if not sirens:
+        return [None] * len(wanted)
+    query = Q()
+    for siren, numbers in sirens.items():
+        query |= Q(supplier__identifier__startswith=siren, number__in=sorted(numbers))
+    used = Invoice.objects.filter(query, supplier__id_type=SIRET, year__in={year for _, _, year, _ in wanted})
+    taken: dict[tuple[str, str, int], list[tuple[int, str]]] = {}
+    for supplier_id, identifier, number, year in used.values_list(
+        "supplier_id", "supplier__identifier", "number", "year"
+    ).order_by("pk"):
+        taken.setdefault((identifier[:9], number, year), []).append((supplier_id, identifier))
+    findings = []
+    for supplier, number, year, location in wanted:
+        siren = supplier.identifier[:9] if siren_applies(supplier) else None
+        other = next((i for pk, i in taken.get((siren, number, year), []) if pk != supplier.pk), None)
+        findings.append(
+            routing_finding(
+                "CHORALE-DUPLICATE-NUMBER-SIREN", location, number=number, year=year, other=other, siren=siren
+            )
+            if other
+            else None
         )
-        .exclude(supplier=supplier)
-        .values_list("supplier__identifier", flat=True)
-        .first()
-    )
-    if not other:
-        return None
-    return routing_finding(
-        "CHORALE-DUPLICATE-NUMBER-SIREN", location, number=number, year=year, other=other, siren=siren
-    )
+    return findings
+
+
+def siren_applies(supplier: Structure) -> bool:
+    """Whether the number's uniqueness per company (SIREN) applies: a French establishment (SIRET)."""
+    return supplier.id_type == SIRET and len(supplier.identifier) == 14
 
 
 def duplicate_finding(number: str, year: int, location: str) -> Finding:

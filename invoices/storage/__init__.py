@@ -53,26 +53,34 @@ def store_file(data: bytes, *, name: str, user, sha256: str = "", known: dict | 
     `known` maps (sha256, size) to StoredFiles looked up beforehand, to save one query per file.
     """
     digest = sha256 or sha256_of(data)
-    key = (digest, len(data))
-    existing = (
-        known.get(key)
-        if known is not None
-        else (StoredFile.objects.filter(sha256=digest, size=len(data)).order_by("pk").first())
-    )
-    if existing is not None:
-        return existing
-    stored = StoredFile(
-        original_name=name[:255],
-        content_type=content_type_of(data),
-        size=len(data),
-        sha256=digest,
-        uploaded_by=user,
-    )
-    stored.file.save("original", ContentFile(data), save=False)
-    written = _written.get()
-    if written is not None:
-        written.append(stored.file.name)
-    stored.save()
-    if known is not None:
-        known[key] = stored
-    return stored
+    if known is None:
+        existing = StoredFile.objects.filter(sha256=digest, size=len(data)).order_by("pk").first()
+        known = {(digest, len(data)): existing} if existing is not None else {}
+    return store_files([(data, name, digest)], user=user, known=known)[0]
+
+
+def store_files(files: list[tuple[bytes, str, str]], *, user, known: dict) -> list[StoredFile]:
+    """Keep several originals, given as (bytes, name, sha256): the new ones written to storage, then their
+    rows inserted in one statement. `known` (see `store_file`) is completed with them; a file given twice is
+    kept once."""
+    kept, new = [], []
+    for data, name, digest in files:
+        key = (digest or sha256_of(data), len(data))
+        stored = known.get(key)
+        if stored is None:
+            stored = StoredFile(
+                original_name=name[:255],
+                content_type=content_type_of(data),
+                size=len(data),
+                sha256=key[0],
+                uploaded_by=user,
+            )
+            stored.file.save("original", ContentFile(data), save=False)
+            written = _written.get()
+            if written is not None:
+                written.append(stored.file.name)
+            known[key] = stored
+            new.append(stored)
+        kept.append(stored)
+    StoredFile.objects.bulk_create(new)
+    return kept

@@ -5,8 +5,9 @@ import hashlib
 
 import pytest
 
-from invoices.deposit.operations import deposit_files, store_file
+from invoices.deposit.operations import deposit_files
 from invoices.models import Deposit, StoredFile
+from invoices.storage import store_file
 from tests.factories_deposit import invoice_bytes, make_world, upload
 
 
