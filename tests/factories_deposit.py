@@ -48,6 +48,14 @@ def make_world(**recipient_options) -> World:
     )
 
 
+def sibling_establishment(structure) -> Structure:
+    """Another establishment (SIRET) of the same company (SIREN): another NIC, its own Luhn key."""
+    from stdnum import luhn
+
+    base = structure.identifier[:9] + ("0002" if structure.identifier[9:13] != "0002" else "0003")
+    return StructureFactory(identifier=base + luhn.calc_check_digit(base))
+
+
 def next_number() -> str:
     return f"FAC-2025-{next(_numbers):05d}"
 

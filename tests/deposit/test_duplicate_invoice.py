@@ -9,7 +9,14 @@ from invoices.deposit.operations import deposit_files
 from invoices.models import Deposit, DepositStatus, Invoice
 from tests.concurrently import at_once
 from tests.factories import StructureFactory
-from tests.factories_deposit import error_rules_of, invoice_bytes, invoice_upload, make_world, upload
+from tests.factories_deposit import (
+    error_rules_of,
+    invoice_bytes,
+    invoice_upload,
+    make_world,
+    sibling_establishment,
+    upload,
+)
 
 
 @pytest.fixture
@@ -89,17 +96,9 @@ def _deposit(user, data):
     return deposit_files(user, [upload("f.xml", data)], channel=Deposit.Channel.API)
 
 
-def _sibling_establishment(structure):
-    """Another establishment (SIRET) of the same company (SIREN): another NIC, its own Luhn key."""
-    from stdnum import luhn
-
-    base = structure.identifier[:9] + ("0002" if structure.identifier[9:13] != "0002" else "0003")
-    return StructureFactory(identifier=base + luhn.calc_check_digit(base))
-
-
 def test_the_same_number_from_another_establishment_of_the_same_company_is_refused(world):
     deposit(world, invoice_upload(world, "cii", number="DUP-SIREN"))
-    sibling = _sibling_establishment(world.supplier_structure)
+    sibling = sibling_establishment(world.supplier_structure)
 
     second = deposit(
         world,
@@ -121,7 +120,7 @@ def test_two_establishments_depositing_one_number_at_once_make_one_invoice():
     if connection.vendor != "postgresql":
         pytest.skip("concurrent transactions need PostgreSQL (SQLite serialises writers); CI runs this there")
     world = make_world()
-    sibling = _sibling_establishment(world.supplier_structure)
+    sibling = sibling_establishment(world.supplier_structure)
     for attempt in range(3):
         number = f"RACE-SIREN-{attempt}"
         deposits = [
