@@ -10,10 +10,12 @@ all, and one failing invoice does not take the others down), then the deposit wi
 """
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TypeVar
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
@@ -57,6 +59,7 @@ from invoices.storage import files_removed_on_failure, sha256_of, store_files
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 IDEMPOTENCY_KEY_MAX = 200
 _CENT = Decimal("0.01")
 _AMOUNT_MAX = Decimal("1e17")  # Invoice amounts are DecimalField(max_digits=19, decimal_places=2)
@@ -161,8 +164,13 @@ def deposit_files(
     if not documents:
         deposit_findings.append(deposit_finding("CHORALE-DEPOSIT-EMPTY", "files"))
 
+    def meanwhile() -> tuple[list[Structure], dict]:
+        # What needs no validation result, read while the workers validate: the depositor's structures
+        # (routing's first question) and the originals already kept.
+        return context.depositable, _known_files(documents + extras)
+
     form = routing_form if routing_form and len(invoices) == 1 else None
-    _validate_all(invoices, validation_config(), form, context)
+    depositable, known = _validate_all(invoices, validation_config(), form, context, meanwhile)
 
     if extras:
         if len(invoices) == 1:
@@ -178,12 +186,11 @@ def deposit_files(
         if document.routing is not None and not document.acceptable:
             check_duplicate(document.result, document.routing)
             check_company_duplicate(document.result, document.routing)
-    known = _known_files(documents + extras)
     _mark_already_deposited(user, documents, known)
 
     # A refused deposit whose files name no supplier still belongs to the depositor's structure when there is
     # only one: the list then says whose deposit it was instead of a dash.
-    owner = supplier or (context.depositable[0] if len(context.depositable) == 1 else None)
+    owner = supplier or (depositable[0] if len(depositable) == 1 else None)
     deposit = _record(
         user, key, channel, owner, documents, extras, deposit_findings, limits, known, chosen=supplier
     )
@@ -258,27 +265,30 @@ def _basename(name: str) -> str:
     return name.replace("\\", "/").rsplit("/", 1)[-1].strip() or "fichier"
 
 
-def _validate_all(invoices: list[Document], config, form: dict | None, context: RoutingContext) -> None:
-    """`_validate` on every readable invoice file, their validations spread over the pool's workers.
+def _validate_all(
+    invoices: list[Document], config, form: dict | None, context: RoutingContext, meanwhile: Callable[[], T]
+) -> T:
+    """`_validate` on every readable invoice file, their validations spread over the pool's workers; returns
+    what `meanwhile` returns, which this thread runs while the first validations are under way.
 
     Threads only wait for the workers (the validation runs in their processes); the routing, which reads the
     database, stays in this thread, file after file as their results come in: a deposit of many invoices
     keeps every worker busy while this process routes those already validated.
     """
     todo = [d for d in invoices if d.data is not None and not any(f.is_error for f in d.findings)]
-    if len(todo) < 2:
-        for document in todo:
-            _validate(document, config, form, context)
-        return
+    if not todo:
+        return meanwhile()
     executor = ThreadPoolExecutor(min(len(todo), get_pool().size), thread_name_prefix="deposit-validation")
     try:
         checks = [executor.submit(_check, document, config) for document in todo]
+        done = meanwhile()
         for document, check in zip(todo, checks, strict=True):
             result = check.result()
             if result is not None:
                 _route(document, result, form, context)
     finally:
         executor.shutdown(cancel_futures=True)
+    return done
 
 
 def _validate(document: Document, config, form: dict | None, context: RoutingContext) -> None:
