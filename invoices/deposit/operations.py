@@ -32,10 +32,12 @@ from invoices.deposit.routing import (
     RoutingContext,
     check_company_duplicate,
     check_duplicate,
+    company_duplicate_finding_for,
     company_duplicate_findings,
     duplicate_finding,
     locations_for,
     route,
+    siren_applies,
 )
 from invoices.deposit.validation import (
     Limits,
@@ -542,7 +544,16 @@ def _take_numbers(documents: list[Document]) -> list[Finding | None]:
     of the company already used (`company_duplicate_findings`; None for the others)."""
     wanted = [(d.routing.supplier, *_number_of(d), locations_for(d.result)["number"]) for d in documents]
     _lock_company_numbers([(supplier, number, year) for supplier, number, year, _ in wanted])
-    return company_duplicate_findings(wanted)
+    findings = company_duplicate_findings(wanted)
+    # Within the deposit too: the first establishment to give the number keeps it, as one after the other.
+    first: dict[tuple, str] = {}
+    for index, (supplier, number, year, location) in enumerate(wanted):
+        if findings[index] is not None or not siren_applies(supplier):
+            continue
+        earlier = first.setdefault((supplier.identifier[:9], number, year), supplier.identifier)
+        if earlier != supplier.identifier:
+            findings[index] = company_duplicate_finding_for(earlier, supplier, number, year, location)
+    return findings
 
 
 def _new_invoice(document: Document, user) -> Invoice:

@@ -550,14 +550,17 @@ def company_duplicate_findings(wanted: list[tuple[Structure, str, int, str]]) ->
     for supplier, number, year, location in wanted:
         siren = supplier.identifier[:9] if siren_applies(supplier) else None
         other = next((i for pk, i in taken.get((siren, number, year), []) if pk != supplier.pk), None)
-        findings.append(
-            routing_finding(
-                "CHORALE-DUPLICATE-NUMBER-SIREN", location, number=number, year=year, other=other, siren=siren
-            )
-            if other
-            else None
-        )
+        found = company_duplicate_finding_for(other, supplier, number, year, location) if other else None
+        findings.append(found)
     return findings
+
+
+def company_duplicate_finding_for(other: str, supplier: Structure, number: str, year: int, location: str):
+    """The refusal of `supplier`'s number, which the establishment `other` (a SIRET) of the company has."""
+    siren = supplier.identifier[:9]
+    return routing_finding(
+        "CHORALE-DUPLICATE-NUMBER-SIREN", location, number=number, year=year, other=other, siren=siren
+    )
 
 
 def siren_applies(supplier: Structure) -> bool:

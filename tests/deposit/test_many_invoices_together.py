@@ -12,9 +12,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.models import Membership
 from invoices.deposit.operations import deposit_files
 from invoices.models import Deposit, DepositStatus, Invoice, InvoiceEvent, InvoiceStatus
 from tests.concurrently import at_once
+from tests.factories import MembershipFactory
 from tests.factories_deposit import (
     error_rules_of,
     invoice_bytes,
@@ -114,6 +116,24 @@ def test_a_number_another_establishment_used_refuses_that_invoice_only(world):
         "LIBRE-1",
         "LIBRE-2",
     }
+
+
+def test_two_establishments_of_one_company_cannot_both_take_a_number_in_one_deposit(world):
+    sibling = sibling_establishment(world.supplier_structure)
+    MembershipFactory(user=world.supplier, structure=sibling, role=Membership.Role.MANAGER)
+
+    deposit = deposit_files(
+        world.supplier,
+        [
+            invoice_upload(world, "cii", name="siege.xml", number="MEME-1"),
+            invoice_upload(world, "ubl", name="agence.xml", number="MEME-1", seller_siret=sibling.identifier),
+            invoice_upload(world, "cii", name="autre.xml", number="AUTRE-1", seller_siret=sibling.identifier),
+        ],
+    )
+
+    assert [d["accepted"] for d in deposit.report["documents"]] == [True, False, True]
+    assert "CHORALE-DUPLICATE-NUMBER-SIREN" in error_rules_of(deposit, 1)
+    assert Invoice.objects.filter(number="MEME-1").get().supplier == world.supplier_structure
 
 
 @pytest.mark.postgres
