@@ -30,7 +30,7 @@ from invoices.deposit.operations import (
     IDEMPOTENCY_KEY_MAX,
     DepositError,
     Document,
-    _create_invoice,
+    _create_invoices,
     _known_files,
     _mark_already_deposited,
     _read,
@@ -310,33 +310,42 @@ def _failed(item: FlowItem) -> Document:
 
 def record_files(deposit: Deposit, token, batch: list[tuple[FlowItem, Document]]) -> int:
     """Each checked file's invoice (if accepted), DepositDocument and report entry, in one transaction, for
-    the files this worker's claim still holds (another worker that took one over records it instead)."""
+    the files this worker's claim still holds (another worker that took one over records it instead).
+
+    A few statements for the whole batch, whatever its size: the files marked done in one update, the
+    accepted invoices created together (`_create_invoices`), the report entries written in one update.
+    """
     if not batch:
         return 0
-    user, recorded, rows = deposit.created_by, 0, []
+    user = deposit.created_by
     with transaction.atomic():
-        for item, document in batch:
-            if not FlowItem.objects.filter(pk=item.pk, done=False, claim=token).update(
-                done=True, claimed_until=None
-            ):
+        ids = [item.pk for item, _ in batch]
+        FlowItem.objects.filter(pk__in=ids, done=False, claim=token).update(done=True, claimed_until=None)
+        held = set(FlowItem.objects.filter(pk__in=ids, done=True, claim=token).values_list("pk", flat=True))
+        mine = [(item, document) for item, document in batch if item.pk in held]
+        for item, _ in batch:
+            if item.pk not in held:
                 log.info("flow item %s was taken over by another worker: its result is theirs", item)
-                continue
+        for _, document in mine:
             if document.routing is not None and not document.acceptable:
                 check_duplicate(document.result, document.routing)
-            if document.acceptable:
-                _create_invoice(document, user)
+        _create_invoices([document for _, document in mine if document.acceptable], user)
+        for item, document in mine:
+            item.invoice = document.invoice
+        FlowItem.objects.bulk_update([item for item, d in mine if d.invoice is not None], ["invoice"])
+        for item, document in mine:
             _duplicate_within_flow(deposit, document)
-            if document.stored is not None:
-                rows.append(document_row(deposit, document))
-            FlowItem.objects.filter(pk=item.pk).update(entry=report_entry(document), invoice=document.invoice)
-            routed = document.routing.supplier if document.routing else None
-            if routed is not None and deposit.supplier_id is None:
-                # The first routed supplier names the deposit: its colleagues see it, as a synchronous one.
-                Deposit.objects.filter(pk=deposit.pk, supplier=None).update(supplier=routed)
-                deposit.supplier_id = routed.pk
-            recorded += 1
-        DepositDocument.objects.bulk_create(rows)
-    return recorded
+            item.entry = report_entry(document)
+        FlowItem.objects.bulk_update([item for item, _ in mine], ["entry"])
+        routed = next((d.routing.supplier for _, d in mine if d.routing and d.routing.supplier), None)
+        if routed is not None and deposit.supplier_id is None:
+            # The first routed supplier names the deposit: its colleagues see it, as a synchronous one.
+            Deposit.objects.filter(pk=deposit.pk, supplier=None).update(supplier=routed)
+            deposit.supplier_id = routed.pk
+        DepositDocument.objects.bulk_create(
+            [document_row(deposit, document) for _, document in mine if document.stored is not None]
+        )
+    return len(mine)
 
 
 def _duplicate_within_flow(deposit: Deposit, document: Document) -> None:
