@@ -30,7 +30,6 @@ from invoices.deposit.operations import (
     IDEMPOTENCY_KEY_MAX,
     DepositError,
     Document,
-    _create_invoices,
     _known_files,
     _mark_already_deposited,
     _read,
@@ -38,6 +37,7 @@ from invoices.deposit.operations import (
     _validate,
     deposit_for_key,
 )
+from invoices.deposit.recording import create_invoices
 from invoices.deposit.report import REPORT_VERSION, assemble_report, document_row, finding_dict, report_entry
 from invoices.deposit.routing import RoutingContext, check_duplicate
 from invoices.deposit.validation import Limits, deposit_finding, validation_config
@@ -329,7 +329,7 @@ def record_files(deposit: Deposit, token, batch: list[tuple[FlowItem, Document]]
         for _, document in mine:
             if document.routing is not None and not document.acceptable:
                 check_duplicate(document.result, document.routing)
-        _create_invoices([document for _, document in mine if document.acceptable], user)
+        create_invoices([document for _, document in mine if document.acceptable], user)
         for item, document in mine:
             item.invoice = document.invoice
         FlowItem.objects.bulk_update([item for item, d in mine if d.invoice is not None], ["invoice"])
