@@ -5,9 +5,10 @@
 
 `bench/ingest.py` times whole deposits, where the validation in the pool's worker (two thirds of the time) and
 the machine's load hide a change of a millisecond or two in the rest. This one deposits the same generated
-invoices through `deposit_files` and subtracts, deposit by deposit, the time spent waiting for the worker's
-validation (`validate_bounded`, timed by a wrapper): what is left is reading, routing, quota, storage and
-recording. Run it on two versions of the code back to back to compare them. Same throw-away database as
+invoices through `deposit_files` and subtracts, deposit by deposit, the time of the worker's validation
+(`validate_bounded`, timed by a wrapper, in the thread that waits for it while the deposit reads what needs no
+validation result): what is left is what the deposit adds to its validation, reading, routing, quota, storage
+and recording. Run it on two versions of the code back to back to compare them. Same throw-away database as
 `bench/ingest.py`; 10 invoices of warm-up first.
 """
 
