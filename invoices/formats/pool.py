@@ -19,6 +19,7 @@ kernel ceiling for allocations faster than the watchdog (GraalVM then exits on i
 """
 
 import atexit
+import collections
 import contextlib
 import logging
 import os
@@ -174,6 +175,8 @@ class ValidationPool:
         self._idle: list[_Worker] = []
         self._starting: set[_Worker] = set()
         self._busy: set[_Worker] = set()
+        self._queue: collections.deque = collections.deque()
+        """The callers waiting for a worker, in their order of arrival."""
         self._started = False
         self._closed = False
         self._failures = 0
@@ -276,7 +279,8 @@ class ValidationPool:
             return {w.pid for w in [*self._idle, *self._starting, *self._busy]}
 
     def state(self) -> dict:
-        """How many workers are idle, busy (and which) and starting, and the resident MB of the idle ones."""
+        """How many workers are idle, busy (and which) and starting, how many callers wait for one, and the
+        resident MB of the idle ones."""
         with self._cond:
             self._prune_locked()
             return {
@@ -284,6 +288,7 @@ class ValidationPool:
                 "busy": len(self._busy),
                 "busy_pids": {w.pid for w in self._busy},
                 "starting": len(self._starting),
+                "waiting": len(self._queue),
                 "idle_rss_mb": {w.pid: (w.rss() or 0) / 2**20 for w in self._idle},
             }
 
@@ -320,27 +325,36 @@ class ValidationPool:
         raise ValidationCrashed("validation workers keep dying before reading a document")
 
     def _acquire(self, wait: float) -> _Worker | None:
+        """A free worker, first come first served: a caller that has just released a worker (a deposit of
+        many invoices, going on to its next file) queues behind those already waiting, so it cannot keep the
+        workers from another request for longer than one document."""
         deadline = time.monotonic() + wait
+        ticket = object()
         with self._cond:
             self._start_locked()
-            while True:
-                while self._idle:
-                    worker = self._idle.pop()
-                    if worker.alive():
-                        self._busy.add(worker)
-                        return worker
-                    self._replace_locked(worker, "found dead")
-                self._heal_locked()
-                if self._closed:
-                    raise PoolUnavailable("the validation pool is closed")
-                limit = deadline
-                if self._starting and not self._busy:
-                    # Nobody is ahead of us: we wait for warm-up, not behind another document.
-                    limit = max(limit, min(w.born for w in self._starting) + self.start_timeout)
-                remaining = limit - time.monotonic()
-                if remaining <= 0:
-                    return None
-                self._cond.wait(min(remaining, 1.0))
+            self._queue.append(ticket)
+            try:
+                while True:
+                    while self._idle and self._queue[0] is ticket:
+                        worker = self._idle.pop()
+                        if worker.alive():
+                            self._busy.add(worker)
+                            return worker
+                        self._replace_locked(worker, "found dead")
+                    self._heal_locked()
+                    if self._closed:
+                        raise PoolUnavailable("the validation pool is closed")
+                    limit = deadline
+                    if self._starting and not self._busy:
+                        # Nobody is ahead of us: we wait for warm-up, not behind another document.
+                        limit = max(limit, min(w.born for w in self._starting) + self.start_timeout)
+                    remaining = limit - time.monotonic()
+                    if remaining <= 0:
+                        return None
+                    self._cond.wait(min(remaining, 1.0))
+            finally:
+                self._queue.remove(ticket)
+                self._cond.notify_all()  # the next in line may take the next free worker
 
     def _heal_locked(self) -> None:
         if self._idle or self._starting or self._busy:

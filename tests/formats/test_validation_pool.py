@@ -168,6 +168,39 @@ def test_threads_share_the_workers(pool):
     assert all(r.valid for r in results)
 
 
+def test_a_caller_going_on_to_its_next_document_queues_behind_those_waiting():
+    """A deposit of many invoices takes the workers file after file: another request waits for one file at
+    most, not for the whole deposit (first come, first served)."""
+    pool = ValidationPool(1, warm=False).start()
+    served: list[str] = []
+    try:
+        _idle(pool).validate(cii_invoice("EN16931"), config=CONFIG)  # the CII rules compiled
+        files = [quadratic_cii(cii_invoice("EN16931", number=f"LOT-{i}"), 400) for i in range(6)]
+
+        def deposit_of_many():
+            for i, data in enumerate(files):
+                pool.validate(data, config=CONFIG)
+                served.append(f"lot-{i}")
+
+        many = threading.Thread(target=deposit_of_many)
+        many.start()
+        while pool.state()["busy"] == 0:
+            time.sleep(0.005)
+        other = threading.Thread(
+            target=lambda: served.append(
+                pool.validate(cii_invoice("EN16931", number="AUTRE"), config=CONFIG).invoice.number
+            )
+        )
+        other.start()
+        other.join()
+        many.join()
+    finally:
+        pool.close()
+
+    assert len(served) == 7
+    assert served.index("AUTRE") <= 2, served
+
+
 def test_workers_see_nothing_of_the_servers_secrets(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgres://secret@db/chorale")
     monkeypatch.setenv("SECRET_KEY", "not-for-workers")
