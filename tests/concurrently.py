@@ -1,9 +1,25 @@
 """Calls started at the same moment in threads, each on its own database connection: the harness of the
 concurrency tests (PostgreSQL; SQLite serialises writers)."""
 
+import functools
 import threading
 
-from django.db import connections
+import pytest
+from django.db import connection, connections
+
+SQLITE_SERIALISES = "concurrent transactions need PostgreSQL (SQLite serialises writers); CI runs this there"
+
+
+def on_postgresql(test):
+    """A concurrency test: real transactions on PostgreSQL (marked `postgres`), skipped on SQLite with why."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        if connection.vendor != "postgresql":
+            pytest.skip(SQLITE_SERIALISES)
+        return test(*args, **kwargs)
+
+    return pytest.mark.postgres(pytest.mark.django_db(transaction=True)(run))
 
 
 def at_once(*calls, timeout: float = 120) -> list:

@@ -5,12 +5,13 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
 from invoices.deposit import quota
 from invoices.models import Deposit, DepositDailyUsage, StoredFile
+from tests.concurrently import on_postgresql
 from tests.conftest import verified_client
 from tests.factories import MembershipFactory, StructureFactory
 from tests.factories_deposit import invoice_bytes, make_world, token_headers, upload
@@ -110,11 +111,8 @@ def test_once_the_day_has_begun_a_charge_is_one_statement(db, settings, django_a
     assert DepositDailyUsage.objects.get().bytes == 600
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@on_postgresql
 def test_simultaneous_deposits_cannot_together_pass_the_quota(settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent transactions need PostgreSQL (SQLite serialises writers); CI runs this there")
     settings.CHORALE_DEPOSIT_DAILY_BYTES = 1000
     start = threading.Barrier(8)
     outcomes = []

@@ -3,11 +3,10 @@
 from datetime import date
 
 import pytest
-from django.db import connection
 
 from invoices.deposit.operations import deposit_files
 from invoices.models import Deposit, DepositStatus, Invoice
-from tests.concurrently import at_once
+from tests.concurrently import at_once, on_postgresql
 from tests.factories import StructureFactory
 from tests.factories_deposit import (
     error_rules_of,
@@ -76,11 +75,8 @@ def test_two_files_of_one_deposit_with_the_same_number_integrate_only_the_first(
     assert Invoice.objects.get().original.original_name == "a.xml"
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@on_postgresql
 def test_two_simultaneous_deposits_of_one_number_make_one_invoice():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent transactions need PostgreSQL (SQLite serialises writers); CI runs this there")
     world = make_world()
     for attempt in range(3):
         data = invoice_bytes(world, "cii", number=f"RACE-{attempt}")
@@ -114,11 +110,8 @@ def test_the_same_number_from_another_establishment_of_the_same_company_is_refus
     assert Invoice.objects.count() == 1
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@on_postgresql
 def test_two_establishments_depositing_one_number_at_once_make_one_invoice():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent transactions need PostgreSQL (SQLite serialises writers); CI runs this there")
     world = make_world()
     sibling = sibling_establishment(world.supplier_structure)
     for attempt in range(3):

@@ -1,7 +1,6 @@
 """A retried API upload with the same Idempotency-Key gets the first answer and creates nothing new."""
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from invoices.models import (
@@ -13,7 +12,7 @@ from invoices.models import (
     InvoiceStatus,
     StoredFile,
 )
-from tests.concurrently import at_once
+from tests.concurrently import at_once, on_postgresql
 from tests.factories_deposit import invoice_bytes, make_world, token_headers, upload
 
 URL = "/api/v1/invoices/"
@@ -119,11 +118,8 @@ def test_without_a_key_a_second_upload_is_a_second_deposit_refused_as_a_duplicat
     assert Invoice.objects.count() == 1
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@on_postgresql
 def test_two_simultaneous_uploads_with_one_key_make_one_invoice(settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent transactions need PostgreSQL (SQLite serialises writers); CI runs this there")
     settings.CHORALE_DEPOSIT_DAILY_BYTES = 10_000_000
     world = make_world()
     headers = token_headers(world.supplier)

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import Membership
 from invoices.deposit.operations import deposit_files
 from invoices.models import Deposit, DepositStatus, Invoice, InvoiceEvent, InvoiceStatus
-from tests.concurrently import at_once
+from tests.concurrently import at_once, on_postgresql
 from tests.factories import MembershipFactory
 from tests.factories_deposit import (
     error_rules_of,
@@ -136,11 +136,8 @@ def test_two_establishments_of_one_company_cannot_both_take_a_number_in_one_depo
     assert Invoice.objects.filter(number="MEME-1").get().supplier == world.supplier_structure
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@on_postgresql
 def test_two_deposits_sharing_one_number_at_once_lose_nothing_else():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent transactions need PostgreSQL (SQLite serialises writers); CI runs this there")
     world = make_world()
     for attempt in range(3):
         shared = invoice_bytes(world, "cii", number=f"COMMUN-{attempt}")

@@ -1,22 +1,16 @@
 """Two workers on the same files at the same moment (a message delivered twice): each file is claimed by one,
 each invoice created once, the flow finished once. Row locks: PostgreSQL only."""
 
-import pytest
-from django.db import connection
-
 from invoices.deposit import flows
 from invoices.models import Deposit, DepositDocument, DepositStatus, Invoice
-from tests.concurrently import at_once
+from tests.concurrently import at_once, on_postgresql
 from tests.factories_deposit import invoice_bytes, make_world, upload, zip_of
 
 FILES = 20
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@on_postgresql
 def test_two_workers_on_the_same_range_record_each_file_once():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent claims need PostgreSQL (SQLite serialises writers); CI runs this there")
     world = make_world()
     members = {f"{i}.xml": invoice_bytes(world, "cii", number=f"RACE-{i}") for i in range(FILES)}
     deposit = flows.start_flow(world.supplier, [upload("lot.zip", zip_of(members))])
