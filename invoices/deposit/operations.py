@@ -3,10 +3,11 @@
 A deposit (Chorus Pro's *flux*) is one or several files; each invoice in it is integrated or refused on its
 own, and the deposit is integrated wholly, partly or refused. Every deposit is recorded with its report.
 
-The expensive part (reading and validating) runs before any write, outside any transaction. The writes
-then run in one transaction: the originals, each accepted invoice inside its own savepoint with its
-attachments and first history rows (so that an invoice and everything it owns exist together or not at
-all, and one failing invoice does not take the others down), then the deposit with its report.
+The expensive part (reading and validating, on every worker of the validation pool at once) runs before any
+write, outside any transaction. The writes then run in one transaction: the originals, the accepted invoices
+with their attachments and first history rows inside a savepoint (`invoices.deposit.recording`: an invoice
+and everything it owns exist together or not at all, and one failing invoice does not take the others down),
+then the deposit with its report.
 """
 
 import logging
