@@ -4,14 +4,13 @@ Runs on PostgreSQL (row locks); SQLite ignores `select_for_update`, so there the
 PostgreSQL.
 """
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from invoices import lifecycle
-from invoices.lifecycle import LifecycleError, VersionConflict
+from invoices.lifecycle import VersionConflict
 from invoices.models import Invoice, InvoiceEvent, InvoiceStatus
+from tests.concurrently import at_once
 from tests.factories_lifecycle import accountant_of, invoice_in, world
 
 S = InvoiceStatus
@@ -28,26 +27,9 @@ def _postgresql_only():
 
 
 def _race(attempts):
-    """Run each callable in its own thread and database connection, released together; their outcomes."""
-    start = threading.Barrier(len(attempts))
-    outcomes = [None] * len(attempts)
-
-    def run(index, attempt):
-        try:
-            start.wait()
-            attempt()
-            outcomes[index] = "ok"
-        except LifecycleError as error:
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
+    """Run each callable in its own thread and database connection, released together; their outcomes ("ok",
+    or the error it met)."""
+    return [r if isinstance(r, Exception) else "ok" for r in at_once(*attempts, timeout=60)]
 
 
 def test_two_accountants_answering_the_same_version_one_wins_the_other_gets_a_conflict():

@@ -6,17 +6,17 @@ PostgreSQL only: SQLite serialises writers.
 """
 
 import contextlib
-import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from invoices import lifecycle
 from invoices.lifecycle import LifecycleError
 from invoices.lifecycle.bulk import StatusChange, change_statuses
 from invoices.lifecycle.operations import create_delivered
 from invoices.models import Invoice, InvoiceCount, InvoiceStatus
+from tests.concurrently import at_once
 from tests.factories import InvoiceFactory, StoredFileFactory
 from tests.factories_lifecycle import accountant_of, invoice_in, world
 
@@ -32,26 +32,8 @@ def _postgresql_only():
 
 
 def _together(attempts) -> list:
-    start = threading.Barrier(len(attempts))
-    errors = []
-
-    def run(attempt):
-        try:
-            start.wait()
-            attempt()
-        except LifecycleError:
-            pass
-        except Exception as error:  # noqa: BLE001 (reported by the test)
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(a,)) for a in attempts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
+    """Run the attempts at once; the errors they met other than a refused change."""
+    return [r for r in at_once(*attempts) if isinstance(r, Exception) and not isinstance(r, LifecycleError)]
 
 
 def test_racing_changes_bulk_batches_and_deliveries_leave_exact_counters():
