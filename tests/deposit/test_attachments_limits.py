@@ -10,12 +10,7 @@ from invoices.deposit.operations import deposit_files
 from invoices.models import Deposit, DepositStatus, Invoice, InvoiceAttachment
 from tests.builders import plain_pdf
 from tests.conftest import verified_client
-from tests.factories_deposit import PNG, error_rules_of, invoice_upload, make_world, upload, zip_of
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
+from tests.factories_deposit import PNG, error_rules_of, invoice_upload, upload, zip_of
 
 
 def deposit(world, attachments, **fields):

@@ -16,12 +16,7 @@ from invoices.models import (
     StoredFile,
 )
 from tests.builders import image_pdf, plain_pdf
-from tests.factories_deposit import error_rules_of, invoice_upload, make_world, upload
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
+from tests.factories_deposit import error_rules_of, invoice_upload, upload
 
 
 @pytest.mark.parametrize("kind", ["facturx", "cii", "ubl"])

@@ -9,18 +9,12 @@ from tests.factories_deposit import (
     PNG,
     invoice_bytes,
     invoice_upload,
-    make_world,
     token_headers,
     upload,
     zip_of,
 )
 
 URL = "/api/v1/invoices/"
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """The deposit pages: the deposit form (several files, plain-PDF data, supplier chooser), the report of a
 deposit with each finding's rule and location in the reader's language, and the supplier's deposits."""
 
-import pytest
 from django.conf import settings
 from django.test import Client
 
@@ -11,19 +10,9 @@ from invoices.models import Deposit, Invoice
 from tests.builders import plain_pdf
 from tests.conftest import verified_client
 from tests.factories import MembershipFactory, StructureFactory
-from tests.factories_deposit import invoice_upload, make_world, upload
+from tests.factories_deposit import invoice_upload, upload
 
 DEPOSIT_URL = "/factures/deposer/"
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
-
-
-@pytest.fixture
-def supplier_client(client, world):
-    return verified_client(client, world.supplier)
 
 
 def test_the_deposit_page_is_a_multipart_form_that_works_without_javascript(supplier_client):

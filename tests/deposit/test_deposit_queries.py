@@ -4,21 +4,15 @@ Counted, not timed: each statement is a round trip to the database server (issue
 `bench/ingest.py`, shows them adding up on PostgreSQL).
 """
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from invoices.deposit.operations import deposit_files
 from invoices.models import Deposit, DepositStatus, Invoice
-from tests.factories_deposit import invoice_upload, make_world
+from tests.factories_deposit import invoice_upload
 
 # Transaction control, which pytest-django's test transaction turns into savepoints on every database.
 _CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN", "COMMIT", "ROLLBACK")
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
 
 
 def statements_of_one_deposit(world, settings) -> list[str]:

@@ -14,14 +14,9 @@ from invoices.models import Deposit, DepositDailyUsage, StoredFile
 from tests.concurrently import on_postgresql
 from tests.conftest import verified_client
 from tests.factories import MembershipFactory, StructureFactory
-from tests.factories_deposit import invoice_bytes, make_world, token_headers, upload
+from tests.factories_deposit import invoice_bytes, token_headers, upload
 
 URL = "/api/v1/invoices/"
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
 
 
 def _post(client, world, data, user=None):

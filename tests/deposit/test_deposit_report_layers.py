@@ -2,16 +2,9 @@
 
 from decimal import Decimal
 
-import pytest
-
 from invoices.deposit.operations import deposit_files
 from invoices.models import Deposit
-from tests.factories_deposit import invoice_upload, make_world
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
+from tests.factories_deposit import invoice_upload
 
 
 def test_a_refused_invoice_reports_why_in_one_sentence_with_the_values_involved(world):

@@ -3,17 +3,10 @@ the same file deposited twice is recognised."""
 
 import hashlib
 
-import pytest
-
 from invoices.deposit.operations import deposit_files
 from invoices.models import Deposit, StoredFile
 from invoices.storage import store_file
-from tests.factories_deposit import invoice_bytes, make_world, upload
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
+from tests.factories_deposit import invoice_bytes, upload
 
 
 def test_the_original_is_kept_byte_for_byte_with_its_size_and_sha256(world):

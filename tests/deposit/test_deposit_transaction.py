@@ -14,12 +14,7 @@ from invoices.models import (
     InvoiceEvent,
     StoredFile,
 )
-from tests.factories_deposit import PNG, error_rules_of, invoice_upload, make_world, upload
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
+from tests.factories_deposit import PNG, error_rules_of, invoice_upload, upload
 
 
 def fail_inserts_into(table):

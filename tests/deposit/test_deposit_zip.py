@@ -4,16 +4,9 @@ import io
 import struct
 import zipfile
 
-import pytest
-
 from invoices.deposit.operations import deposit_files
 from invoices.models import Deposit, DepositDocument, DepositStatus, Invoice
-from tests.factories_deposit import error_rules_of, invoice_bytes, make_world, upload, zip_of
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
+from tests.factories_deposit import error_rules_of, invoice_bytes, upload, zip_of
 
 
 def deposit_zip(world, data, name="factures.zip"):

@@ -2,8 +2,6 @@
 
 from datetime import date
 
-import pytest
-
 from invoices.deposit.operations import deposit_files
 from invoices.models import Deposit, DepositStatus, Invoice
 from tests.concurrently import at_once, on_postgresql
@@ -16,11 +14,6 @@ from tests.factories_deposit import (
     sibling_establishment,
     upload,
 )
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
 
 
 def deposit(world, *files, user=None):

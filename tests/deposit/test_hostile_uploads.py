@@ -12,7 +12,7 @@ from invoices.models import Deposit, Invoice
 from tests.builders import cii_invoice, facturx_pdf, pdf_with_attachment
 from tests.builders.hostile import LAUGHS, XXE
 from tests.conftest import verified_client
-from tests.factories_deposit import make_world, token_headers, upload, zip_of
+from tests.factories_deposit import token_headers, upload, zip_of
 
 API_URL = "/api/v1/invoices/"
 WEB_URL = "/factures/deposer/"
@@ -45,11 +45,6 @@ HOSTILE = {
         "se décompresse en plus de",
     ),
 }
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
 
 
 def assert_no_traceback(caplog):

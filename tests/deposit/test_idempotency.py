@@ -1,6 +1,5 @@
 """A retried API upload with the same Idempotency-Key gets the first answer and creates nothing new."""
 
-import pytest
 from django.test import Client
 
 from invoices.models import (
@@ -16,11 +15,6 @@ from tests.concurrently import at_once, on_postgresql
 from tests.factories_deposit import invoice_bytes, make_world, token_headers, upload
 
 URL = "/api/v1/invoices/"
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
 
 
 def counts():

@@ -7,7 +7,6 @@ invoice owns (its original, history rows, counters) is the same as when deposite
 another establishment, or by a concurrent deposit, refuses that invoice only.
 """
 
-import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -28,11 +27,6 @@ from tests.factories_deposit import (
 
 # Transaction control, which pytest-django's test transaction turns into savepoints on every database.
 _CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN", "COMMIT", "ROLLBACK")
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
 
 
 def _files(world, count: int, prefix: str) -> list:

@@ -5,7 +5,6 @@ Each test deposits through the page, or stores a report as the deposit writes it
 
 from decimal import Decimal
 
-import pytest
 from django.conf import settings
 
 from invoices.deposit.report import REPORT_VERSION
@@ -15,20 +14,10 @@ from invoices.formats.findings import WARNING, Finding
 from invoices.models import Deposit, DepositStatus
 from tests.builders import Line, cii_invoice
 from tests.conftest import verified_client
-from tests.factories_deposit import PNG, invoice_upload, make_world, upload
+from tests.factories_deposit import PNG, invoice_upload, upload
 
 NBSP = "\u00a0"
 DEPOSIT_URL = "/factures/deposer/"
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
-
-
-@pytest.fixture
-def supplier_client(client, world):
-    return verified_client(client, world.supplier)
 
 
 def _deposit(client, files, language="fr", **data) -> str:

@@ -11,11 +11,6 @@ from tests.factories import MembershipFactory, PublicStructureFactory, ServiceFa
 from tests.factories_deposit import error_rules_of, invoice_bytes, invoice_upload, make_world, rules_of
 
 
-@pytest.fixture
-def world(db):
-    return make_world()
-
-
 def deposit(world, user=None, supplier=None, kind="cii", **fields):
     return deposit_files(
         user or world.supplier,

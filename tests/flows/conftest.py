@@ -16,6 +16,7 @@ from django.db import connection
 
 from portal.celery import app as celery_app
 from tests.conftest import REPO_DIR
+from tests.fixtures_deposit import supplier_client, world  # noqa: F401 (fixtures)
 
 # The Redis database these tests use (.ci/run sets it and empties it first).
 TEST_BROKER = os.environ.get("CHORALE_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")

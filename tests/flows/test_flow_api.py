@@ -15,14 +15,9 @@ from invoices.storage import sha256_of
 from tests.api_schema import api_schema, assert_documented
 from tests.conftest import verified_client
 from tests.factories import MembershipFactory
-from tests.factories_deposit import invoice_bytes, make_world, token_headers, upload, zip_of
+from tests.factories_deposit import invoice_bytes, token_headers, upload, zip_of
 
 URL = "/api/v1/flows/"
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
 
 
 @pytest.fixture

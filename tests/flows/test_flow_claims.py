@@ -4,7 +4,6 @@ the flow is created once or reported failed, and the flow ends."""
 import uuid
 from datetime import timedelta
 
-import pytest
 from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
@@ -20,12 +19,7 @@ from invoices.models import (
     InvoiceEvent,
     StoredFile,
 )
-from tests.factories_deposit import invoice_bytes, make_world, upload, zip_of
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
+from tests.factories_deposit import invoice_bytes, upload, zip_of
 
 
 def started(world, members: dict[str, bytes]) -> Deposit:

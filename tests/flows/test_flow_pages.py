@@ -1,23 +1,11 @@
 """The web deposit of several files (or a ZIP) is a flow: the report page shows its progress, polled by our
 own script (or refreshed without JavaScript), then its report once the workers are done. 404 to others."""
 
-import pytest
-
 from invoices.models import Deposit, DepositStatus, Invoice
 from tests.conftest import verified_client
-from tests.factories_deposit import PNG, invoice_bytes, invoice_upload, make_world, upload, zip_of
+from tests.factories_deposit import PNG, invoice_bytes, invoice_upload, upload, zip_of
 
 DEPOSIT_URL = "/factures/deposer/"
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
-
-
-@pytest.fixture
-def supplier_client(client, world):
-    return verified_client(client, world.supplier)
 
 
 def two_files(world):

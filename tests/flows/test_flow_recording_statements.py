@@ -5,19 +5,13 @@ check, the invoice with its lock, counters and history, the report entry). What 
 same as before: its invoice, its report entry, its DepositDocument.
 """
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from invoices.deposit import flows
 from invoices.deposit.flows import start_flow
 from invoices.models import Deposit, DepositDocument, FlowItem, Invoice
-from tests.factories_deposit import invoice_bytes, make_world, upload, zip_of
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
+from tests.factories_deposit import invoice_bytes, upload, zip_of
 
 
 def _statements_of_a_range(world, count: int, prefix: str) -> int:
