@@ -101,6 +101,21 @@ def fresh_otp_client(client, user):
     return client
 
 
+def recycle_on_the_page(client, invoice, **headers):
+    """What an accountant's "À recycler" button on the invoice's page posts (wrong service code)."""
+    return client.post(
+        f"/factures/{invoice.uuid}/statut/",
+        {
+            "target": "a_recycler",
+            "a_recycler-target": "a_recycler",
+            "a_recycler-version": invoice.version,
+            "a_recycler-reason": "CODE_ROUTAGE_ERR",
+            "a_recycler-comment": "Service ECOLES",
+        },
+        **headers,
+    )
+
+
 def pdf_upload(name="bon-de-commande.pdf"):
     content = b"%PDF-1.4\n% " + name.encode() + b"\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     return SimpleUploadedFile(name, content, "application/pdf")

@@ -4,7 +4,7 @@ would (accounts/site.py): the task carries the address in its message (portal/ce
 import pytest
 
 from tests.conftest import verified_client
-from tests.factories_lifecycle import invoice_in, world
+from tests.factories_lifecycle import invoice_in, recycle_on_the_page, world
 from tests.flows.conftest import wait_until
 
 pytestmark = pytest.mark.queue
@@ -29,17 +29,7 @@ def test_a_status_mail_sent_by_a_worker_links_to_the_host_that_served_the_change
     w = world()
     invoice = invoice_in(supplier=w["supplier"], recipient=w["recipient"])
 
-    response = verified_client(client, w["accountant"]).post(
-        f"/factures/{invoice.uuid}/statut/",
-        {
-            "target": "a_recycler",
-            "a_recycler-target": "a_recycler",
-            "a_recycler-version": invoice.version,
-            "a_recycler-reason": "CODE_ROUTAGE_ERR",
-            "a_recycler-comment": "Service ECOLES",
-        },
-        HTTP_HOST=HOST,
-    )
+    response = recycle_on_the_page(verified_client(client, w["accountant"]), invoice, HTTP_HOST=HOST)
 
     assert response.status_code == 302
     wait_until(lambda: SEPARATOR in written(mails), timeout=60, what="the worker's mail", workers=workers)

@@ -14,7 +14,7 @@ from invoices import lifecycle
 from invoices.models import InvoiceStatus
 from tests.conftest import verified_client
 from tests.factories import StoredFileFactory, StructureFactory
-from tests.factories_lifecycle import accountant_of, invoice_in, statuses_of, world
+from tests.factories_lifecycle import accountant_of, invoice_in, recycle_on_the_page, statuses_of, world
 
 S = InvoiceStatus
 
@@ -204,16 +204,7 @@ def test_the_invoice_page_offers_the_actions_of_the_status_with_their_reasons(w,
 
 def test_an_action_on_the_page_changes_the_status(w, accountant_client):
     invoice = invoice_in(supplier=w["supplier"], recipient=w["recipient"])
-    response = accountant_client.post(
-        f"/factures/{invoice.uuid}/statut/",
-        {
-            "target": "a_recycler",
-            "a_recycler-target": "a_recycler",
-            "a_recycler-version": invoice.version,
-            "a_recycler-reason": "CODE_ROUTAGE_ERR",
-            "a_recycler-comment": "Service ECOLES",
-        },
-    )
+    response = recycle_on_the_page(accountant_client, invoice)
     assert response.status_code == 302
     invoice.refresh_from_db()
     assert invoice.status == S.A_RECYCLER

@@ -8,7 +8,7 @@ from accounts.site import LOCAL_DEFAULT
 from invoices import lifecycle
 from invoices.models import InvoiceStatus
 from tests.conftest import verified_client
-from tests.factories_lifecycle import invoice_in, world
+from tests.factories_lifecycle import invoice_in, recycle_on_the_page, world
 
 # on_commit callbacks must run inside the request, as they do in production (no test-wide transaction).
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,18 +23,7 @@ def served_at_host(settings):
 
 
 def _recycle_through_the_page(client, w, invoice):
-    verified_client(client, w["accountant"])
-    return client.post(
-        f"/factures/{invoice.uuid}/statut/",
-        {
-            "target": "a_recycler",
-            "a_recycler-target": "a_recycler",
-            "a_recycler-version": invoice.version,
-            "a_recycler-reason": "CODE_ROUTAGE_ERR",
-            "a_recycler-comment": "Service ECOLES",
-        },
-        HTTP_HOST=HOST,
-    )
+    return recycle_on_the_page(verified_client(client, w["accountant"]), invoice, HTTP_HOST=HOST)
 
 
 def test_a_status_mail_links_to_the_host_that_served_the_change(client, mailoutbox, served_at_host):
