@@ -8,29 +8,18 @@ import pytest
 from django.conf import settings
 from lxml import html
 
-from invoices.formats import report, validate_document, values
+from invoices.formats import validate_document
 from invoices.formats.catalogue import CATALOGUE
 from invoices.models import Deposit
 from tests.builders import full_config
 from tests.conftest import verified_client
 from tests.factories_deposit import make_world, upload
-from tests.formats.test_corpus_findings_in_french import CORPUS, ROWS
+from tests.formats.test_corpus_findings_in_french import CORPUS, ROWS, holds_values
 
 NAMES_A_TERM = re.compile(r"\b(?:BT|BG)-\d+")
 ENGLISH = re.compile(r"\b(?:shall|must|should|is not allowed|is not expected|marked as not used|the)\b", re.I)
 
 pytestmark = pytest.mark.skipif(not ROWS, reason=f"{CORPUS} is absent: this test needs ../shared/corpus")
-
-
-def holds_values(xml: bytes | None, location: str) -> bool:
-    root = report.parse_xml(xml)
-    parsed = values.parse_location(location)
-    node = values.find(root, parsed) if root is not None and parsed else None
-    if node is None:
-        return False
-    if parsed.attribute:
-        return bool((node.get(parsed.attribute) or "").strip())
-    return bool((node.text or "").strip()) or any(len(c) == 0 and (c.text or "").strip() for c in node)
 
 
 def text(element) -> str:
