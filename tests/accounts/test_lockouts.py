@@ -9,7 +9,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import lockout
 from accounts.models import SecurityEvent
 from tests.conftest import verified_client
-from tests.factories import UserFactory
 from tests.factories_auth import app_code, away_from_step_edge, enrol_app, enter_password, post_code
 
 pytestmark = pytest.mark.django_db
@@ -135,11 +134,6 @@ def test_the_owner_is_told_when_wrong_codes_follow_the_right_password(
         _fail_codes(client, supplier, key, 12)
     assert [mail.to for mail in mailoutbox] == [[supplier.email]]
     assert "changez-le" in mailoutbox[0].body
-
-
-@pytest.fixture
-def support(db):
-    return UserFactory(email="support@example.test", is_staff=True, is_superuser=True)
 
 
 def test_support_lifts_every_wait_from_the_admin(

@@ -14,11 +14,6 @@ LIST_URL = "/admin/accounts/principalclaim/"
 
 
 @pytest.fixture
-def support(db):
-    return UserFactory(email="support@example.test", is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
 def claim(db):
     structure = awaiting_claim(name="Commune de Villebelle")
     return claims.submit_claim(

@@ -10,11 +10,6 @@ from tests.factories import StructureFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def support(db):
-    return UserFactory(email="support@example.test", is_staff=True, is_superuser=True)
-
-
 def test_support_reassigns_from_the_admin_action(
     client, support, mailoutbox, django_capture_on_commit_callbacks
 ):

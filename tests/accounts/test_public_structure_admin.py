@@ -12,11 +12,6 @@ pytestmark = pytest.mark.django_db
 ADD_URL = "/admin/accounts/structure/add/"
 
 
-@pytest.fixture
-def support(db):
-    return UserFactory(email="support@example.test", is_staff=True, is_superuser=True)
-
-
 def _add(client, **fields):
     data = {
         "id_type": "siret",

@@ -15,11 +15,6 @@ pytestmark = pytest.mark.django_db
 USERS_URL = "/admin/accounts/user/"
 
 
-@pytest.fixture
-def support(db):
-    return UserFactory(email="support@example.test", is_staff=True, is_superuser=True)
-
-
 def test_support_resets_a_lost_second_factor_journaled_and_the_person_told(
     client, support, mailoutbox, django_capture_on_commit_callbacks
 ):

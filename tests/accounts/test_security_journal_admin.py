@@ -13,11 +13,6 @@ URL = "/admin/accounts/securityevent/"
 
 
 @pytest.fixture
-def support(db):
-    return UserFactory(email="support@example.test", is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
 def event(db):
     return log_event(UserFactory(email="victime@example.test"), "login", detail="connexion d'origine")
 
